@@ -1,0 +1,66 @@
+/**
+ * Facts about k3s, Multus and the CNI plugins, each defined once, with where it comes from.
+ * Checked against ../shared/DOMAIN.md (sections 2, 4 and 7) and the upstream sources it names.
+ */
+
+/** k3s's default `--data-dir`. */
+export const K3S_DEFAULT_DATA_DIR = '/var/lib/rancher/k3s';
+/** containerd's CNI `conf_dir` under the k3s data dir (k3s pkg/agent/config). */
+export const K3S_CONF_DIR_UNDER_DATA = 'agent/etc/cni/net.d';
+/** The fixed CNI `bin_dir` under the k3s data dir, since v1.28.15+k3s1, v1.29.10+k3s1, v1.30.6+k3s1, v1.31.2+k3s1. */
+export const K3S_BIN_DIR_UNDER_DATA = 'data/cni';
+/** Before those releases: the versioned bin dir, reachable through the `current` symlink. */
+export const K3S_LEGACY_BIN_DIR_UNDER_DATA = 'data/current/bin';
+/** The dir whose subtree holds the targets of the absolute symlinks in `data/cni`. */
+export const K3S_SYMLINK_ROOT_UNDER_DATA = 'data';
+/** The plugins k3s bundles as symlinks to its multi-call `cni` binary. */
+export const K3S_BUNDLED_PLUGINS: readonly string[] = [
+  'bandwidth', 'bridge', 'firewall', 'flannel', 'host-local', 'loopback', 'portmap',
+];
+/** k3s's embedded flannel: its CNI config file, network name and readiness file. */
+export const K3S_FLANNEL_CONFIG_FILE = '10-flannel.conflist';
+export const K3S_FLANNEL_NETWORK_NAME = 'cbr0';
+export const FLANNEL_SUBNET_ENV = '/run/flannel/subnet.env';
+
+/** containerd's defaults, used by k3s with `--flannel-backend=none`, rke2 and kubeadm. */
+export const STANDARD_CONF_DIR = '/etc/cni/net.d';
+export const STANDARD_BIN_DIR = '/opt/cni/bin';
+
+/**
+ * The reference plugins carried by rancher/hardened-cni-plugins v1.9.1 under /opt/cni/bin
+ * (containernetworking/plugins v1.9.1 built with build_linux.sh, plus flannel and bond).
+ */
+export const REFERENCE_PLUGINS_IMAGE = 'rancher/hardened-cni-plugins:v1.9.1-build20260819';
+export const REFERENCE_PLUGINS_DIR = '/opt/cni/bin';
+export const REFERENCE_PLUGINS: readonly string[] = [
+  'bandwidth', 'bond', 'bridge', 'dhcp', 'dummy', 'firewall', 'flannel', 'host-device', 'host-local',
+  'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tap', 'tuning', 'vlan', 'vrf',
+];
+
+/** The Multus thick image of the release this library is tested against (release workflow: `<tag>-thick`). */
+export const MULTUS_THICK_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick';
+/** Paths inside the Multus images (images/Dockerfile.thick). */
+export const MULTUS_BIN_DIR_IN_IMAGE = '/usr/src/multus-cni/bin';
+export const MULTUS_DAEMON = `${MULTUS_BIN_DIR_IN_IMAGE}/multus-daemon`;
+export const MULTUS_INSTALLER = `${MULTUS_BIN_DIR_IN_IMAGE}/install_multus`;
+/** What `install_multus -t thick` copies into its destination (cmd/install_multus). */
+export const MULTUS_THICK_INSTALLS: readonly string[] = ['multus-shim', 'passthru'];
+/** Where the daemon reads its configuration unless `-config` says otherwise (cmd/multus-daemon). */
+export const MULTUS_DAEMON_CONFIG_PATH = '/etc/cni/net.d/multus.d/daemon-config.json';
+export const MULTUS_DAEMON_CONFIG_KEY = 'daemon-config.json';
+/** Defaults of the daemon and the shim (pkg/server, pkg/server/api/shim.go, pkg/types). */
+export const MULTUS_DEFAULT_SOCKET_DIR = '/run/multus';
+export const MULTUS_DEFAULT_BIN_DIR = '/opt/cni/bin';
+export const MULTUS_DEFAULT_CONF_DIR = '/etc/cni/multus/net.d';
+export const MULTUS_DEFAULT_CNI_DIR = '/var/lib/cni/multus';
+export const MULTUS_LOG_LEVELS: readonly string[] = ['debug', 'verbose', 'error', 'panic'];
+
+/** The NetworkAttachmentDefinition API (multi-net-spec v1). */
+export const NAD_GROUP = 'k8s.cni.cncf.io';
+export const NAD_KIND = 'NetworkAttachmentDefinition';
+export const NAD_CRD_NAME = 'network-attachment-definitions.k8s.cni.cncf.io';
+export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+export const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
+
+/** Image tags that move: a deployment that names one changes under its users. */
+export const MOVING_TAG = /^(latest|snapshot.*|stable.*|main|master)$/;

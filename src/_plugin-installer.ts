@@ -1,0 +1,28 @@
+/**
+ * The command of the plugin installer init container: copies named plugins from the plugins
+ * image into the node's bin dir, each to a temp file in the same dir and then renamed over the
+ * target, so that containerd never executes a half-written binary. A target that is a symlink
+ * belongs to the distribution (k3s's bundled plugins are symlinks into its data dir) and is left
+ * alone unless replacing is asked for.
+ *
+ * Parameters come from the environment, so that the rules can read them off any manifest:
+ * CNI_BIN_DIR (target dir, a pod path), CNI_PLUGINS (space-separated names), CNI_PLUGINS_SOURCE
+ * (dir in the image), CNI_REPLACE_BUNDLED ("true" to replace symlinked plugins).
+ */
+export const PLUGIN_INSTALLER_SCRIPT = [
+  'set -eu',
+  'src="${CNI_PLUGINS_SOURCE:-/opt/cni/bin}"',
+  'dest="$CNI_BIN_DIR"',
+  'replace="${CNI_REPLACE_BUNDLED:-false}"',
+  '[ -d "$dest" ] || { echo "install-cni-plugins: target dir $dest does not exist (is the node\'s bin dir mounted?)" >&2; exit 1; }',
+  'trap \'rm -f "$dest"/.*.cdk8s-multus.tmp\' EXIT',
+  'for p in $CNI_PLUGINS; do',
+  '  if [ ! -f "$src/$p" ]; then echo "install-cni-plugins: plugin $p is not in $src of this image" >&2; exit 1; fi',
+  '  if [ -L "$dest/$p" ] && [ "$replace" != "true" ]; then echo "install-cni-plugins: keeping $dest/$p, a plugin of the node\'s own"; continue; fi',
+  '  tmp="$dest/.$p.cdk8s-multus.tmp"',
+  '  cp "$src/$p" "$tmp"',
+  '  chmod 0755 "$tmp"',
+  '  mv -f "$tmp" "$dest/$p"',
+  '  echo "install-cni-plugins: installed $p into $dest"',
+  'done',
+].join('\n');

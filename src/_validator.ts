@@ -1,0 +1,66 @@
+import { ApiObject, App } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ICniNodeLayout, K3sCniPaths, StandardCniPaths } from './cni-paths';
+import { ManifestObject, Severity } from './rules/finding';
+import { MultusRules } from './rules/multus-rules';
+
+const ID = 'cdk8s-multus.Validation';
+
+/**
+ * One per app: runs the rule engine over every object of the app when it is synthesized, and
+ * fails the synth with every error at once. Objects are judged as they will be written.
+ */
+export class AppValidator extends Construct {
+  /** The validator of the app that `scope` belongs to, created on first use. */
+  public static of(scope: IConstruct): AppValidator {
+    const root = scope.node.root;
+    return (root.node.tryFindChild(ID) as AppValidator | undefined) ?? new AppValidator(root as App);
+  }
+
+  /** Layouts with the constructs that deploy onto nodes of that layout (judged only against it). */
+  private readonly layouts = new Map<ICniNodeLayout, Set<IConstruct>>();
+
+  private constructor(app: App) {
+    super(app, ID);
+    this.node.addValidation({ validate: () => this.validate() });
+  }
+
+  /** Judge `owner`'s objects against `layout` (and only against it). */
+  public register(layout: ICniNodeLayout, owner?: IConstruct): void {
+    const owners = this.layouts.get(layout) ?? new Set();
+    if (owner) owners.add(owner);
+    this.layouts.set(layout, owners);
+  }
+
+  private validate(): string[] {
+    const root = this.node.root;
+    for (const c of root.node.findAll()) {
+      if ((c instanceof K3sCniPaths || c instanceof StandardCniPaths) && !this.layouts.has(c)) this.register(c);
+    }
+    if (this.layouts.size === 0) return [];
+    const objects = root.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((o) => ({ construct: o, manifest: o.toJson(), source: o.node.path }));
+    const errors: string[] = [];
+    const seen = new Set<string>();
+    for (const [layout, owners] of this.layouts) {
+      // Objects deployed for another layout's nodes are not judged against this one.
+      const foreign = [...this.layouts].filter(([l]) => l !== layout).flatMap(([, o]) => [...o]);
+      const input: ManifestObject[] = objects
+        .filter((o) => !foreign.some((f) => isWithin(o.construct, f)) || [...owners].some((f) => isWithin(o.construct, f)))
+        .map(({ manifest, source }) => ({ manifest, source }));
+      for (const f of MultusRules.check(input, layout)) {
+        const line = MultusRules.format(f);
+        if (seen.has(line)) continue;
+        seen.add(line);
+        if (f.severity === Severity.ERROR) errors.push(line);
+        else process.stderr.write(`cdk8s-multus warning: ${line}\n`);
+      }
+    }
+    return errors;
+  }
+}
+
+function isWithin(c: IConstruct, ancestor: IConstruct): boolean {
+  return c.node.scopes.includes(ancestor);
+}

@@ -1,0 +1,464 @@
+import * as path from 'path';
+import { ApiObject, Duration, JsonPatch, Lazy, Size, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as facts from './_facts';
+import { PLUGIN_INSTALLER_SCRIPT } from './_plugin-installer';
+import { AppValidator } from './_validator';
+import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
+import { MountTable } from './mount-table';
+import { HostPath, PodPath } from './paths';
+import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from './rules/_model';
+import { imageProblem, pluginTypes } from './rules/_rules';
+
+/**
+ * Log levels of the Multus daemon (multus pkg/logging).
+ */
+export enum MultusLogLevel {
+  /** Only panics: the daemon's own default. */
+  PANIC = 'panic',
+  /** Errors. */
+  ERROR = 'error',
+  /** Each ADD and DEL with its result. */
+  VERBOSE = 'verbose',
+  /** Everything, including the configs passed to delegates. */
+  DEBUG = 'debug',
+}
+
+/**
+ * Per-node client certificates for the daemon, in place of its ServiceAccount token
+ * (Multus `perNodeCertificate`): a compromised node then holds a credential of its own.
+ */
+export interface PerNodeCertificateOptions {
+  /**
+   * A kubeconfig on the host that may create CertificateSigningRequests, used once to bootstrap
+   * the node's certificate; on k3s the kubelet's, `<data dir>/agent/kubelet.kubeconfig`.
+   */
+  readonly bootstrapKubeconfig: string;
+  /**
+   * A host dir where the daemon keeps the node's certificate between restarts.
+   * @default '/var/lib/multus/certs'
+   */
+  readonly certDir?: string;
+  /**
+   * How long each certificate is valid.
+   * @default Duration.minutes(10)
+   */
+  readonly certDuration?: Duration;
+}
+
+/**
+ * Props for `MultusThick`.
+ */
+export interface MultusThickProps {
+  /**
+   * The CNI layout of the nodes the daemon runs on.
+   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
+   */
+  readonly paths?: ICniNodeLayout;
+  /**
+   * The namespace of the daemon, its ServiceAccount and its ConfigMap.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * The base name of the objects: ServiceAccount, ClusterRole and binding `<name>`, ConfigMap
+   * `<name>-daemon-config`, DaemonSet `kube-<name>-ds`.
+   * @default 'multus'
+   */
+  readonly name?: string;
+  /**
+   * The Multus thick image, for the daemon and the shim installer. Pin a release tag or a digest;
+   * moving tags (`latest`, `snapshot*`, `stable*`) are refused. Point it at a private registry
+   * for air-gapped nodes.
+   * @default 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick'
+   */
+  readonly image?: string;
+  /**
+   * The image the reference CNI plugins are installed from; it must carry them in
+   * `pluginsSourceDir` and have a POSIX shell.
+   * @default 'rancher/hardened-cni-plugins:v1.9.1-build20260819'
+   */
+  readonly pluginsImage?: string;
+  /**
+   * Where `pluginsImage` keeps the plugins.
+   * @default '/opt/cni/bin'
+   */
+  readonly pluginsSourceDir?: string;
+  /**
+   * Image pull policy of every container.
+   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /**
+   * Plugins to install in addition to those the app's NetworkAttachmentDefinitions use.
+   * @default []
+   */
+  readonly extraPlugins?: string[];
+  /**
+   * Replace plugins the node bundles (k3s's host-local, bridge, ...) with the plugins image's
+   * when a network uses them. The default keeps the distribution's own binaries.
+   * @default false
+   */
+  readonly replaceBundledPlugins?: boolean;
+  /**
+   * The daemon's log level.
+   * @default MultusLogLevel.VERBOSE
+   */
+  readonly logLevel?: MultusLogLevel;
+  /**
+   * A host file to log to, in addition to stderr. The daemon and multus-shim (on the host) both
+   * write it, so its dir is mounted at the same path.
+   * @default - logs go to stderr only
+   */
+  readonly logFile?: string;
+  /**
+   * Whether the daemon logs to stderr (`kubectl logs`).
+   * @default true
+   */
+  readonly logToStderr?: boolean;
+  /**
+   * The cniVersion of the generated `00-multus.conf`.
+   * @default '0.3.1'
+   */
+  readonly cniVersion?: string;
+  /**
+   * Restrict pods to NetworkAttachmentDefinitions of their own namespace (and `globalNamespaces`).
+   * @default false
+   */
+  readonly namespaceIsolation?: boolean;
+  /**
+   * With `namespaceIsolation`, namespaces whose NetworkAttachmentDefinitions every pod may use.
+   * @default - Multus's default ('default')
+   */
+  readonly globalNamespaces?: string[];
+  /**
+   * Per-node client certificates instead of the ServiceAccount token.
+   * @default - the daemon uses its ServiceAccount
+   */
+  readonly perNodeCertificate?: PerNodeCertificateOptions;
+  /**
+   * Port of the daemon's Prometheus metrics on the node (hostNetwork).
+   * @default - no metrics endpoint
+   */
+  readonly metricsPort?: number;
+  /**
+   * Node labels the daemon is restricted to.
+   * @default { 'kubernetes.io/os': 'linux' }
+   */
+  readonly nodeSelector?: { [label: string]: string };
+  /**
+   * Tolerate every taint, so that every node gets secondary networks (the daemon is node-critical).
+   * @default true
+   */
+  readonly tolerateAllTaints?: boolean;
+  /**
+   * Further tolerations, when `tolerateAllTaints` is false.
+   * @default []
+   */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+  /**
+   * Resources of the daemon container.
+   * @default - requests cpu 100m and memory 64Mi; memory limit 256Mi; no CPU limit, so the daemon is never throttled in the path of pod start-up
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Emit the NetworkAttachmentDefinition CRD. Turn off when another chart owns it.
+   * @default true
+   */
+  readonly installCrd?: boolean;
+}
+
+/** One mount of the daemon or an installer: the single source of volumes and pod paths. */
+interface PlannedMount {
+  readonly volume: string;
+  readonly host: HostPath;
+  readonly pod: PodPath;
+  readonly readOnly?: boolean;
+  readonly propagation?: kplus.MountPropagation;
+  readonly type?: kplus.HostPathVolumeType;
+}
+
+const CRD_FILE = path.join(__dirname, '..', 'imports', 'k8s.cni.cncf.io_network-attachment-definitions.yaml');
+/** Host state that upstream's daemon sees through `/host` (DOMAIN.md section 4). */
+const HOST_PREFIX = PodPath.of('/host');
+
+/**
+ * The Multus thick plugin on the nodes of one CNI layout (k3s by default): the
+ * NetworkAttachmentDefinition CRD, RBAC for what the daemon does, its `daemon-config.json`, and
+ * the DaemonSet with init containers that install `multus-shim`, `passthru` and the reference
+ * plugins the app's networks use into the node's real bin dir.
+ *
+ * Every path in the daemon's config is derived from the layout through the daemon container's
+ * mount table, and the whole app is checked by `MultusRules` when it is synthesized.
+ */
+export class MultusThick extends Construct {
+  /** The node layout the daemon is configured for. */
+  public readonly paths: ICniNodeLayout;
+  /** The NetworkAttachmentDefinition CRD, unless `installCrd` is false. */
+  public readonly crd?: ApiObject;
+  /** The daemon's ServiceAccount. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** What the daemon may do in the API. */
+  public readonly clusterRole: kplus.ClusterRole;
+  /** Binds the role to the ServiceAccount. */
+  public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+  /** Holds `daemon-config.json`. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The daemon. */
+  public readonly daemonSet: kplus.DaemonSet;
+  /** The daemon configuration, as written into the ConfigMap. */
+  public readonly daemonConfig: { [key: string]: any };
+  /** The daemon container's mount table, from which every pod path in the config derives. */
+  public readonly daemonMounts: MountTable;
+
+  private readonly extraPlugins: string[];
+  private readonly replaceBundled: boolean;
+  private readonly pluginsCustom: boolean;
+
+  public constructor(scope: Construct, id: string, props: MultusThickProps = {}) {
+    super(scope, id);
+    const namespace = props.namespace ?? 'kube-system';
+    const name = props.name ?? 'multus';
+    const image = checkedImage('image', props.image ?? facts.MULTUS_THICK_IMAGE);
+    const pluginsImage = checkedImage('pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE);
+    this.pluginsCustom = props.pluginsImage !== undefined;
+    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    this.extraPlugins = [...(props.extraPlugins ?? [])];
+    this.replaceBundled = props.replaceBundledPlugins ?? false;
+    checkProps(props, this.pluginsCustom);
+
+    const labels = { 'app': name, 'name': name, 'tier': 'node' };
+    const metadata = (n: string, namespaced = true) => ({ name: n, namespace: namespaced ? namespace : undefined, labels });
+
+    if (props.installCrd ?? true) {
+      const crd = Yaml.load(CRD_FILE)[0];
+      this.crd = new ApiObject(this, 'Crd', { ...crd, metadata: { ...crd.metadata, labels } });
+    }
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata(name), automountToken: true });
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: metadata(name, false) });
+    // What the daemon does (DOMAIN.md section 4): NAD and pod informers, pod get, network-status
+    // through pods/status update, events. Narrower than upstream's `*` on the NAD group and
+    // `update` on pods and events.
+    this.clusterRole.allow(['list', 'watch'], kplus.ApiResource.custom({ apiGroup: facts.NAD_GROUP, resourceType: 'network-attachment-definitions' }));
+    this.clusterRole.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS);
+    this.clusterRole.allow(['update'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/status' }));
+    this.clusterRole.allow(['create', 'patch'], kplus.ApiResource.EVENTS,
+      kplus.ApiResource.custom({ apiGroup: 'events.k8s.io', resourceType: 'events' }));
+    this.clusterRoleBinding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: metadata(name, false), role: this.clusterRole });
+    this.clusterRoleBinding.addSubjects(this.serviceAccount);
+
+    // The daemon's mounts. Host state the daemon only reads or manages appears under /host;
+    // what must be the same path on both sides (bin dir, netns, caches) is mounted at that path.
+    const same = (volume: string, host: HostPath, extra: Partial<PlannedMount> = {}): PlannedMount =>
+      ({ volume, host, pod: PodPath.of(host.path), ...extra });
+    const underHost = (volume: string, host: HostPath, extra: Partial<PlannedMount> = {}): PlannedMount =>
+      ({ volume, host, pod: HOST_PREFIX.join(host.path.slice(1)), ...extra });
+    const layout = this.paths;
+    const plan: PlannedMount[] = [
+      underHost('cni-conf', layout.confDir, { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }),
+      same('cni-bin', layout.binDirMountRoot, { readOnly: true }),
+      underHost('host-run', HostPath.of('/run')),
+      same('host-run-netns', HostPath.of('/run/netns'), { propagation: kplus.MountPropagation.HOST_TO_CONTAINER, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }),
+      same('host-run-k8s-cni-cncf-io', HostPath.of('/run/k8s.cni.cncf.io'), { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }),
+      same('host-var-lib-cni-multus', HostPath.of(facts.MULTUS_DEFAULT_CNI_DIR), { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }),
+      same('host-var-lib-kubelet', HostPath.of('/var/lib/kubelet'), { propagation: kplus.MountPropagation.HOST_TO_CONTAINER }),
+      same('multus-conf-dir', HostPath.of(facts.MULTUS_DEFAULT_CONF_DIR), { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }),
+      { volume: 'hostroot', host: HostPath.ROOT, pod: PodPath.of('/hostroot'), propagation: kplus.MountPropagation.HOST_TO_CONTAINER },
+    ];
+    const logFile = props.logFile === undefined ? undefined : HostPath.of(props.logFile);
+    if (logFile) plan.push(same('multus-log', logFile.parent, { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }));
+    const cert = props.perNodeCertificate;
+    const bootstrap = cert && HostPath.of(cert.bootstrapKubeconfig);
+    const certDir = cert && HostPath.of(cert.certDir ?? '/var/lib/multus/certs');
+    if (bootstrap && certDir) {
+      plan.push(underHost('multus-bootstrap-kubeconfig', bootstrap, { readOnly: true, type: kplus.HostPathVolumeType.FILE }));
+      plan.push(underHost('multus-certs', certDir, { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }));
+    }
+    const configMount = PodPath.of(facts.MULTUS_DAEMON_CONFIG_PATH).parent;
+    this.daemonMounts = MountTable.of(plan.map((m) => ({ mountPath: m.pod, volumeName: m.volume, hostPath: m.host, readOnly: m.readOnly ?? false })));
+    const pod = (host: HostPath): string => {
+      const p = this.daemonMounts.toPod(host);
+      if (!p) throw new Error(`internal: ${host} is not mounted in the daemon`);
+      return p.path;
+    };
+
+    // daemon-config.json: every path is the daemon container's view of a layout path.
+    const config: { [key: string]: any } = {
+      cniVersion: props.cniVersion ?? '0.3.1',
+      chrootDir: pod(HostPath.ROOT),
+      logLevel: props.logLevel ?? MultusLogLevel.VERBOSE,
+      logToStderr: props.logToStderr ?? true,
+      ...(logFile ? { logFile: pod(logFile) } : {}),
+      cniConfigDir: pod(layout.confDir),
+      multusAutoconfigDir: pod(layout.confDir),
+      multusConfigFile: 'auto',
+      ...(layout.primaryNetworkConfigFile ? { multusMasterCNI: layout.primaryNetworkConfigFile } : {}),
+      ...(layout.readinessIndicatorFile ? { readinessindicatorfile: pod(layout.readinessIndicatorFile) } : {}),
+      binDir: pod(layout.binDir),
+      cniDir: pod(HostPath.of(facts.MULTUS_DEFAULT_CNI_DIR)),
+      confDir: pod(HostPath.of(facts.MULTUS_DEFAULT_CONF_DIR)),
+      // A dedicated dir below the /run mount: the daemon deletes and recreates it at start.
+      socketDir: pod(HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR)),
+      ...(props.namespaceIsolation ? { namespaceIsolation: true } : {}),
+      ...(props.globalNamespaces ? { globalNamespaces: props.globalNamespaces.join(',') } : {}),
+      ...(props.metricsPort !== undefined ? { metricsPort: props.metricsPort } : {}),
+      ...(bootstrap && certDir ? {
+        perNodeCertificate: {
+          enabled: true,
+          bootstrapKubeconfig: pod(bootstrap),
+          certDir: pod(certDir),
+          certDuration: `${(cert!.certDuration ?? Duration.minutes(10)).toSeconds()}s`,
+        },
+      } : {}),
+    };
+    this.daemonConfig = config;
+    this.configMap = new kplus.ConfigMap(this, 'DaemonConfig', {
+      metadata: metadata(`${name}-daemon-config`),
+      data: { [facts.MULTUS_DAEMON_CONFIG_KEY]: JSON.stringify(config, undefined, 2) },
+    });
+
+    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+      metadata: metadata(`kube-${name}-ds`),
+      podMetadata: { labels },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: true,
+      hostNetwork: true,
+      securityContext: { ensureNonRoot: false },
+      terminationGracePeriod: Duration.seconds(30),
+      isolate: false,
+    });
+    this.daemonSet.scheduling.attract(kplus.Node.labeled(
+      ...Object.entries(props.nodeSelector ?? { 'kubernetes.io/os': 'linux' }).map(([k, v]) => kplus.NodeLabelQuery.is(k, v))));
+    if (props.tolerateAllTaints ?? true) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
+    for (const t of props.tolerations ?? []) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(t));
+
+    const volumes = new Map<string, kplus.Volume>();
+    const volumeOf = (m: PlannedMount) => {
+      let v = volumes.get(m.volume);
+      if (!v) {
+        v = kplus.Volume.fromHostPath(this, `Volume-${m.volume}`, m.volume, { path: m.host.path, type: m.type });
+        volumes.set(m.volume, v);
+      }
+      return v;
+    };
+    const privileged: kplus.ContainerSecurityContextProps = {
+      privileged: true, allowPrivilegeEscalation: true, ensureNonRoot: false, readOnlyRootFilesystem: false,
+    };
+    const pullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT;
+    const small: kplus.ContainerResources = { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(15) } };
+
+    // Init containers see the node's bin dir (and its symlink targets) at the same path.
+    const binPlan = same('cni-bin', layout.binDirMountRoot);
+    const initMounts = MountTable.of([{ mountPath: binPlan.pod, volumeName: binPlan.volume, hostPath: binPlan.host, readOnly: false }]);
+    const target = initMounts.toPod(layout.binDir)!.path;
+    this.daemonSet.addInitContainer({
+      name: 'install-multus-shim',
+      image,
+      imagePullPolicy: pullPolicy,
+      command: [facts.MULTUS_INSTALLER, '-d', target, '-t', 'thick'],
+      securityContext: privileged,
+      resources: small,
+      volumeMounts: [{ path: binPlan.pod.path, volume: volumeOf(binPlan) }],
+    });
+    this.daemonSet.addInitContainer({
+      name: 'install-cni-plugins',
+      image: pluginsImage,
+      imagePullPolicy: pullPolicy,
+      command: ['/bin/sh', '-c', PLUGIN_INSTALLER_SCRIPT],
+      envVariables: {
+        [INSTALLER_ENV_TARGET]: kplus.EnvValue.fromValue(target),
+        [INSTALLER_ENV_PLUGINS]: kplus.EnvValue.fromValue(Lazy.any({ produce: () => this.pluginsToInstall().join(' ') }) as any),
+        CNI_PLUGINS_SOURCE: kplus.EnvValue.fromValue(props.pluginsSourceDir ?? facts.REFERENCE_PLUGINS_DIR),
+        CNI_REPLACE_BUNDLED: kplus.EnvValue.fromValue(String(this.replaceBundled)),
+      },
+      securityContext: privileged,
+      resources: small,
+      volumeMounts: [{ path: binPlan.pod.path, volume: volumeOf(binPlan) }],
+    });
+
+    const daemon = this.daemonSet.addContainer({
+      name: 'kube-multus',
+      image,
+      imagePullPolicy: pullPolicy,
+      command: [facts.MULTUS_DAEMON],
+      envVariables: { MULTUS_NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
+      securityContext: privileged,
+      resources: props.resources ?? {
+        cpu: { request: kplus.Cpu.millis(100) },
+        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+      },
+    });
+    for (const m of plan) {
+      daemon.mount(m.pod.path, volumeOf(m), { readOnly: m.readOnly, propagation: m.propagation });
+    }
+    daemon.mount(configMount.path, kplus.Volume.fromConfigMap(this, 'Volume-daemon-config', this.configMap, {
+      name: 'multus-daemon-config',
+      items: { [facts.MULTUS_DAEMON_CONFIG_KEY]: { path: facts.MULTUS_DAEMON_CONFIG_KEY } },
+    }), { readOnly: true });
+
+    // cdk8s-plus-27 has no hostPID or priorityClassName: patch the L1, with its TypeScript keys.
+    const l1 = ApiObject.of(this.daemonSet);
+    l1.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPid', true));
+    l1.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-node-critical'));
+
+    AppValidator.of(this).register(this.paths, this);
+  }
+
+  /**
+   * The plugins the installer copies: every plugin type the app's NetworkAttachmentDefinitions
+   * use that the node does not bundle, plus `extraPlugins`. Resolved when the app is synthesized.
+   */
+  public pluginsToInstall(): string[] {
+    const used = new Set<string>(this.extraPlugins);
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject) || c.kind !== facts.NAD_KIND) continue;
+      const text = c.toJson()?.spec?.config;
+      if (typeof text !== 'string') continue;
+      try {
+        pluginTypes(JSON.parse(text)).forEach((t) => used.add(t));
+      } catch {
+        // An unparsable config is reported by the nad-config rule.
+      }
+    }
+    const bundled = new Set(this.replaceBundled ? [] : this.paths.bundledPlugins);
+    const installable = (p: string) => this.pluginsCustom || facts.REFERENCE_PLUGINS.includes(p);
+    // Plugins that neither the node nor the image has are left to the plugin-available rule.
+    return [...used].filter((p) => !bundled.has(p) && installable(p)).sort();
+  }
+}
+
+function checkedImage(field: string, image: string): string {
+  const problem = imageProblem(image);
+  if (problem) {
+    throw new Error(`MultusThick: ${field} ${problem}. Pin a release tag (for example ${facts.MULTUS_THICK_IMAGE}) or a digest (name@sha256:...)`);
+  }
+  return image;
+}
+
+function checkProps(props: MultusThickProps, pluginsCustom: boolean): void {
+  if (props.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(props.cniVersion)) {
+    throw new Error(`MultusThick: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(props.cniVersion)}`);
+  }
+  if (props.globalNamespaces && !props.namespaceIsolation) {
+    throw new Error('MultusThick: globalNamespaces only has an effect with namespaceIsolation: true; set it or remove globalNamespaces');
+  }
+  if (props.metricsPort !== undefined && (!Number.isInteger(props.metricsPort) || props.metricsPort < 1 || props.metricsPort > 65535)) {
+    throw new Error(`MultusThick: metricsPort must be a port number 1-65535, got ${props.metricsPort}`);
+  }
+  if (props.tolerations?.length && (props.tolerateAllTaints ?? true)) {
+    throw new Error('MultusThick: tolerations are redundant while tolerateAllTaints is true (the default); set tolerateAllTaints: false to use them');
+  }
+  for (const p of props.extraPlugins ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p)) {
+      throw new Error(`MultusThick: extraPlugins entry ${JSON.stringify(p)} is not a plugin file name`);
+    }
+    if (!pluginsCustom && !facts.REFERENCE_PLUGINS.includes(p)) {
+      throw new Error(`MultusThick: extraPlugins entry "${p}" is not in ${facts.REFERENCE_PLUGINS_IMAGE}, which carries ${facts.REFERENCE_PLUGINS.join(', ')}; use pluginsImage for an image that has it`);
+    }
+  }
+  if (props.logFile !== undefined && HostPath.of(props.logFile).parent.equals(HostPath.ROOT)) {
+    throw new Error(`MultusThick: logFile ${props.logFile} lies directly in "/"; put it in a dir of its own such as /var/log/multus/multus.log`);
+  }
+}

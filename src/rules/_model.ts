@@ -1,0 +1,204 @@
+import * as facts from '../_facts';
+import { ICniNodeLayout } from '../cni-paths';
+import { MountTable } from '../mount-table';
+import { HostPath, PodPath } from '../paths';
+import { Finding, ManifestObject, Severity } from './finding';
+
+/** An object of the input, with the handles the rules need. */
+export interface Obj {
+  readonly manifest: any;
+  readonly source?: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** A container that installs plugins into a host dir. */
+export interface Installer {
+  readonly owner: Obj;
+  readonly container: string;
+  /** The field that names the target dir. */
+  readonly targetField: string;
+  readonly target: PodPath;
+  readonly mounts: MountTable;
+  /** The plugins it installs. */
+  readonly plugins: string[];
+}
+
+/** The thick Multus daemon of one workload. */
+export interface ThickDaemon {
+  readonly owner: Obj;
+  readonly podSpec: any;
+  readonly container: any;
+  readonly containerIndex: number;
+  readonly mounts: MountTable;
+  readonly configPath: PodPath;
+  /** The parsed daemon-config.json, when it could be found and parsed. */
+  readonly config?: { [key: string]: any };
+  /** The ConfigMap that carries it. */
+  readonly configMap?: Obj;
+}
+
+/** Everything the rules look at, derived once from the input. */
+export class Model {
+  public readonly objects: Obj[];
+  public readonly daemons: ThickDaemon[] = [];
+  public readonly installers: Installer[] = [];
+  public readonly nads: Obj[];
+  /** Findings met while building the model (a config that cannot be found or parsed). */
+  public readonly findings: Finding[] = [];
+
+  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout) {
+    this.objects = input
+      .filter((o) => o && typeof o.manifest === 'object' && o.manifest !== null && typeof o.manifest.kind === 'string')
+      .map((o) => ({
+        manifest: o.manifest,
+        source: o.source,
+        kind: o.manifest.kind,
+        namespace: o.manifest.metadata?.namespace,
+        name: String(o.manifest.metadata?.name ?? ''),
+      }));
+    this.nads = this.objects.filter((o) => o.kind === facts.NAD_KIND);
+    for (const obj of this.objects) {
+      const podSpec = podSpecOf(obj.manifest);
+      if (!podSpec) continue;
+      for (const init of asArray(podSpec.initContainers)) {
+        const installer = recognizeInstaller(obj, podSpec, init);
+        if (installer) this.installers.push(installer);
+      }
+      asArray(podSpec.containers).forEach((c, i) => {
+        if (isMultusDaemon(c)) this.daemons.push(this.readDaemon(obj, podSpec, c, i));
+      });
+    }
+  }
+
+  public finding(obj: Obj, ruleId: string, severity: Severity, f: Omit<Finding, 'ruleId' | 'severity' | 'kind' | 'namespace' | 'name' | 'source'>): Finding {
+    return { ruleId, severity, kind: obj.kind, namespace: obj.namespace, name: obj.name, source: obj.source, ...f };
+  }
+
+  private readDaemon(owner: Obj, podSpec: any, container: any, containerIndex: number): ThickDaemon {
+    const mounts = MountTable.fromPodSpec(podSpec, container.name);
+    const argv = [...asArray(container.command), ...asArray(container.args)].map(String);
+    const configArg = flagValue(argv, ['-config', '--config']);
+    const configPath = PodPath.of(configArg ?? facts.MULTUS_DAEMON_CONFIG_PATH);
+    const field = `spec.template.spec.containers[${containerIndex}].volumeMounts`;
+    const base = { owner, podSpec, container, containerIndex, mounts, configPath };
+    const fail = (found: string, expected: string, message: string, fix: string, configMap?: Obj): ThickDaemon => {
+      this.findings.push(this.finding(configMap ?? owner, 'daemon-config-mounted', Severity.ERROR, {
+        field: configMap ? `data["${facts.MULTUS_DAEMON_CONFIG_KEY}"]` : field, found, expected, message, fix,
+      }));
+      return { ...base, configMap };
+    };
+    const mount = mounts.mountAt(configPath);
+    if (!mount || !mount.configMapName) {
+      return fail(mount ? `volume "${mount.volumeName}" at ${mount.mountPath} is not a ConfigMap` : `nothing mounted at ${configPath.parent}`,
+        `a ConfigMap volume mounted at ${configPath.parent} with ${configPath.path.split('/').pop()}`,
+        `the Multus daemon reads its configuration from ${configPath}, and no ConfigMap is mounted there`,
+        `mount the ConfigMap that holds ${facts.MULTUS_DAEMON_CONFIG_KEY} at ${configPath.parent} in container "${container.name}"`);
+    }
+    const file = configPath.relativeTo(mount.mountPath)!;
+    const files = mount.configMapFiles ?? {};
+    const key = files[file] ?? (files['*'] ? file : undefined);
+    const cm = this.objects.find((o) => o.kind === 'ConfigMap' && o.name === mount.configMapName && (o.namespace ?? 'default') === (owner.namespace ?? 'default'));
+    if (!key) {
+      return fail(`the volume "${mount.volumeName}" projects ${JSON.stringify(Object.keys(files))}`, `a file ${file}`,
+        `the ConfigMap volume at ${mount.mountPath} has no file "${file}", which the daemon reads`,
+        `add an item { key: "${facts.MULTUS_DAEMON_CONFIG_KEY}", path: "${file}" } to the volume "${mount.volumeName}"`);
+    }
+    if (!cm) {
+      return fail(`ConfigMap "${mount.configMapName}"`, `a ConfigMap "${mount.configMapName}" in namespace ${owner.namespace ?? 'default'}`,
+        'the daemon config is mounted from a ConfigMap that is not among the objects',
+        `create the ConfigMap "${mount.configMapName}" in namespace ${owner.namespace ?? 'default'}, or fix the volume's configMap name`);
+    }
+    const text = cm.manifest.data?.[key];
+    if (typeof text !== 'string') {
+      return fail('no such key', `a key "${key}"`, `ConfigMap "${cm.name}" has no key "${key}", which the daemon reads as ${configPath}`,
+        `add the key "${key}" with the daemon configuration`, cm);
+    }
+    let config: any;
+    try {
+      config = JSON.parse(text);
+    } catch (e) {
+      return fail(truncate(text), 'a JSON object', `the daemon configuration is not valid JSON (${(e as Error).message})`, 'write valid JSON', cm);
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      return fail(truncate(text), 'a JSON object', 'the daemon configuration is not a JSON object', 'write a JSON object', cm);
+    }
+    return { ...base, config, configMap: cm };
+  }
+}
+
+/** The pod spec of a workload or pod, or undefined. */
+export function podSpecOf(m: any): any {
+  if (m.kind === 'Pod') return m.spec;
+  if (['DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job'].includes(m.kind)) return m.spec?.template?.spec;
+  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.spec;
+  return undefined;
+}
+
+function isMultusDaemon(c: any): boolean {
+  const argv0 = asArray(c?.command)[0] ?? asArray(c?.args)[0];
+  return typeof argv0 === 'string' && argv0.split('/').pop() === 'multus-daemon';
+}
+
+/** Environment variables of this library's plugin installer (see `_plugin-installer.ts`). */
+export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
+export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
+
+function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undefined {
+  const argv = [...asArray(c?.command), ...asArray(c?.args)].map(String);
+  const index = asArray(podSpec.initContainers).indexOf(c);
+  const base = `spec.template.spec.initContainers[${index}]`;
+  const make = (target: string, targetField: string, plugins: string[]): Installer | undefined => {
+    if (!target.startsWith('/')) return undefined;
+    return { owner, container: c.name, target: PodPath.of(target), targetField, plugins, mounts: MountTable.fromPodSpec(podSpec, c.name) };
+  };
+  if (argv[0]?.split('/').pop() === 'install_multus') {
+    const type = flagValue(argv, ['-t', '--type']);
+    const dest = flagValue(argv, ['-d', '--dest-dir']) ?? '/host/opt/cni/bin';
+    return make(dest, `${base}.command (-d)`, type === 'thin' ? ['multus', 'passthru'] : [...facts.MULTUS_THICK_INSTALLS]);
+  }
+  const env = new Map<string, string>(asArray(c?.env).filter((e) => typeof e?.value === 'string').map((e) => [e.name, e.value]));
+  const target = env.get(INSTALLER_ENV_TARGET);
+  if (target !== undefined && env.has(INSTALLER_ENV_PLUGINS)) {
+    return make(target, `${base}.env.${INSTALLER_ENV_TARGET}`, env.get(INSTALLER_ENV_PLUGINS)!.split(/[\s,]+/).filter(Boolean));
+  }
+  return undefined;
+}
+
+/** The value of a command-line flag written `-f v`, `-f=v`, `--flag v` or `--flag=v`. */
+export function flagValue(argv: string[], names: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    for (const n of names) {
+      if (argv[i] === n && i + 1 < argv.length) return argv[i + 1];
+      if (argv[i].startsWith(n + '=')) return argv[i].slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+export function asArray(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function truncate(text: string, max = 120): string {
+  return text.length > max ? text.slice(0, max) + '…' : text;
+}
+
+/** A host path from text that may not be one; undefined when it is not absolute. */
+export function tryHost(value: unknown): HostPath | undefined {
+  try {
+    return typeof value === 'string' ? HostPath.of(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pod path from text that may not be one; undefined when it is not absolute. */
+export function tryPod(value: unknown): PodPath | undefined {
+  try {
+    return typeof value === 'string' ? PodPath.of(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}

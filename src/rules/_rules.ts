@@ -1,0 +1,482 @@
+import * as facts from '../_facts';
+import { HostPath, PodPath } from '../paths';
+import { Finding, Severity } from './finding';
+import { asArray, Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
+
+/** One check: a stable id, what it catches, and the function that finds it. */
+export interface Rule {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  /** The failure in the field that it answers (DOMAIN.md section 8). */
+  readonly catches: string;
+  readonly check: (model: Model) => Finding[];
+}
+
+const E = Severity.ERROR;
+
+/** Pod-space fields of daemon-config.json that name host state, with their upstream defaults. */
+const POD_STATE_FIELDS: { key: string; default?: string }[] = [
+  { key: 'chrootDir' },
+  { key: 'cniConfigDir', default: '/etc/cni/net.d' },
+  { key: 'multusAutoconfigDir' },
+  { key: 'socketDir', default: facts.MULTUS_DEFAULT_SOCKET_DIR },
+  { key: 'confDir', default: facts.MULTUS_DEFAULT_CONF_DIR },
+  { key: 'cniDir', default: facts.MULTUS_DEFAULT_CNI_DIR },
+  { key: 'readinessindicatorfile' },
+];
+
+function configValue(d: ThickDaemon, key: string, def?: string): { value: string; isDefault: boolean } | undefined {
+  const v = d.config?.[key];
+  if (typeof v === 'string' && v !== '') return { value: v, isDefault: false };
+  return def === undefined ? undefined : { value: def, isDefault: true };
+}
+
+function configField(key: string): string {
+  return `data["${facts.MULTUS_DAEMON_CONFIG_KEY}"].${key}`;
+}
+
+/** Findings against the ConfigMap that holds a daemon's config (or the daemon when it has none). */
+function at(m: Model, d: ThickDaemon, id: string, f: Omit<Finding, 'ruleId' | 'severity' | 'kind' | 'namespace' | 'name' | 'source'>, severity = E): Finding {
+  return m.finding(d.configMap ?? d.owner, id, severity, f);
+}
+
+/** Where a daemon field should point on the host, when the layout says. */
+function intendedHost(m: Model, key: string): HostPath | undefined {
+  switch (key) {
+    case 'chrootDir': return HostPath.ROOT;
+    case 'cniConfigDir':
+    case 'multusAutoconfigDir': return m.layout.confDir;
+    case 'readinessindicatorfile': return m.layout.readinessIndicatorFile;
+    default: return undefined;
+  }
+}
+
+const podPathMounted: Rule = {
+  id: 'pod-path-mounted',
+  severity: E,
+  summary: 'Every pod-space path in daemon-config.json that names host state lies under a volumeMount of the daemon container.',
+  catches: '"daemon-config points at /etc/cni/net.d but nothing is mounted there"; a host path written where the pod path belongs.',
+  check: (m) => m.daemons.filter((d) => d.config).flatMap((d) => POD_STATE_FIELDS.flatMap(({ key, default: def }) => {
+    const v = configValue(d, key, def);
+    if (!v) return [];
+    const pod = tryPod(v.value);
+    if (!pod) {
+      return [at(m, d, 'pod-path-mounted', {
+        field: configField(key), found: JSON.stringify(v.value), expected: 'an absolute path',
+        message: `${key} must be an absolute path inside the daemon container`, fix: `write an absolute path for ${key}`,
+      })];
+    }
+    if (d.mounts.toHost(pod)) return [];
+    const label = v.isDefault ? `${key} (not set; the daemon's default is ${v.value})` : key;
+    // The seeds' mistake: the value is the host path itself, which the container sees elsewhere.
+    const seenAt = d.mounts.toPod(HostPath.of(pod.path));
+    const intended = intendedHost(m, key);
+    const intendedPod = intended && d.mounts.toPod(intended);
+    const expected = seenAt ?? intendedPod;
+    let message = `${label} = ${pod} lies under no hostPath volumeMount of container "${d.container.name}", so the daemon reads a directory of its own image, not the node's`;
+    if (seenAt) message = `${label} = ${pod} is a host path: the daemon runs in a container, where that host dir is mounted at ${seenAt}`;
+    return [at(m, d, 'pod-path-mounted', {
+      field: configField(key), found: pod.path,
+      expected: expected ? expected.path : `a path under one of the container's mounts (${d.mounts.entries.map((e) => e.mountPath.path).join(', ')})`,
+      message,
+      fix: expected ? `set ${key} to "${expected}"` : `mount the host dir${intended ? ` ${intended}` : ''} into container "${d.container.name}" and set ${key} to the pod path it appears at`,
+    })];
+  })),
+};
+
+const podPathMeaning: Rule = {
+  id: 'pod-path-meaning',
+  severity: E,
+  summary: 'Each mounted pod path in daemon-config.json means the intended host path (config dir, readiness file, host root).',
+  catches: '`cni-conf-dir is not found: stat /host/var/lib/rancher/k3s/agent/var/lib/...`: a full host path prefixed again.',
+  check: (m) => m.daemons.filter((d) => d.config).flatMap((d) => POD_STATE_FIELDS.flatMap(({ key, default: def }) => {
+    const v = configValue(d, key, def);
+    const intended = intendedHost(m, key);
+    const pod = v && tryPod(v.value);
+    if (!v || !pod || !intended) return [];
+    const host = d.mounts.toHost(pod);
+    if (!host || host.equals(intended)) return [];
+    const intendedPod = d.mounts.toPod(intended);
+    const doubled = host.path.endsWith(intended.path) && host.path !== intended.path;
+    const what = key === 'readinessindicatorfile' ? `the primary network's readiness file ${intended}` :
+      key === 'chrootDir' ? 'the host root' : `the node's CNI config dir ${intended} (${m.layout.layoutName})`;
+    const message = doubled
+      ? `${key} = ${pod} means host ${host}: the value already held the full host path ${intended} and the mount prefix was added again (doubled prefix); the daemon fails with "stat ${pod}: no such file or directory"`
+      : `${key} = ${pod} means host ${host} through the mount at ${d.mounts.mountAt(pod)!.mountPath}, but it must mean ${what}`;
+    return [at(m, d, 'pod-path-meaning', {
+      field: configField(key), found: `${pod} (host ${host})`, expected: intendedPod ? `${intendedPod} (host ${intended})` : `a pod path that means host ${intended}`,
+      message,
+      fix: intendedPod ? `set ${key} to "${intendedPod}"` : `mount host ${intended} into container "${d.container.name}" and set ${key} to where it appears`,
+    })];
+  })),
+};
+
+const binDirSamePath: Rule = {
+  id: 'bin-dir-same-path',
+  severity: E,
+  summary: 'binDir is the node\'s real CNI bin dir, mounted at the same path in the daemon container, symlink targets included.',
+  catches: '`failed to find plugin "portmap" in path [/host/opt/cni/bin]`: the delegate bin dir is not the host\'s real bin dir.',
+  check: (m) => m.daemons.filter((d) => d.config).flatMap((d) => {
+    const v = configValue(d, 'binDir', facts.MULTUS_DEFAULT_BIN_DIR)!;
+    const label = v.isDefault ? `binDir (not set; the default is ${v.value})` : 'binDir';
+    const pod = tryPod(v.value);
+    const bin = m.layout.binDir;
+    const fix = `set binDir to "${bin}" and mount host ${m.layout.binDirMountRoot} at ${m.layout.binDirMountRoot} in container "${d.container.name}"`;
+    const out: Finding[] = [];
+    const f = (found: string, message: string) => at(m, d, 'bin-dir-same-path', { field: configField('binDir'), found, expected: `${bin}, the same path in pod and host`, message, fix });
+    if (!pod) return [f(JSON.stringify(v.value), 'binDir must be an absolute path')];
+    const host = d.mounts.toHost(pod);
+    if (pod.path !== bin.path) {
+      out.push(f(pod.path, `${label} = ${pod}, but containerd on this ${m.layout.layoutName} node runs plugins from ${bin}; delegates looked up in ${pod} are not the node's plugins`));
+    } else if (!host) {
+      out.push(f(pod.path, `${label} = ${pod} is not mounted in container "${d.container.name}": the daemon checks plugins with stat in the pod, then runs them chrooted on the host, so the dir must be mounted at the same path`));
+    } else if (!host.equals(HostPath.of(pod.path))) {
+      out.push(f(`${pod} (host ${host})`, `${label} = ${pod} means host ${host} in the pod but ${pod} on the host: the daemon finds plugins in one dir and runs them from another`));
+    } else {
+      // On k3s the bin dir holds absolute symlinks into the data dir: their targets must resolve too.
+      const root = m.layout.binDirMountRoot;
+      const rootHost = d.mounts.toHost(PodPath.of(root.path));
+      if (!rootHost || !rootHost.equals(root)) {
+        out.push(f(`${pod} (mounted without ${root})`,
+          `the plugins in ${bin} are absolute symlinks into ${root}; the daemon's stat follows them inside the pod, where ${root} is not mounted at the same path, so every bundled plugin looks missing`));
+      }
+    }
+    return out;
+  }),
+};
+
+const installTarget: Rule = {
+  id: 'install-target',
+  severity: E,
+  summary: 'Every installer init container writes into a dir that is, on the host, the node\'s CNI bin dir.',
+  catches: '`failed to find plugin "multus-shim" in path [/var/lib/rancher/k3s/data/cni]`: the shim installed to /opt/cni/bin.',
+  check: (m) => m.installers.flatMap((i) => {
+    const host = i.mounts.toHost(i.target);
+    if (host && host.equals(m.layout.binDir)) return [];
+    const podForBin = i.mounts.toPod(m.layout.binDir);
+    return [m.finding(i.owner, 'install-target', E, {
+      field: i.targetField,
+      found: host ? `${i.target} (host ${host})` : `${i.target} (not mounted: inside the image)`,
+      expected: podForBin ? `${podForBin} (host ${m.layout.binDir})` : `a pod path that means host ${m.layout.binDir}`,
+      message: `init container "${i.container}" installs ${i.plugins.join(', ') || 'plugins'} into ${host ?? 'the container image'}, but containerd on this ${m.layout.layoutName} node looks up plugins only in ${m.layout.binDir}; they will never be found`,
+      fix: podForBin ? `install into "${podForBin}"` : `mount host ${m.layout.binDirMountRoot} at the same path in "${i.container}" and install into "${m.layout.binDir}"`,
+    })];
+  }),
+};
+
+/** Host dirs that other programs share; the daemon deletes and recreates its socket dir. */
+const SHARED_DIRS = ['/', '/run', '/var/run', '/tmp', '/var', '/etc', '/var/lib'];
+
+const socketDir: Rule = {
+  id: 'socket-dir',
+  severity: E,
+  summary: 'socketDir is a dedicated dir below a mount, and the shim\'s daemonSocketDir names the same host dir.',
+  catches: 'every pod ADD hangs then fails: the shim dials a socket the daemon did not create there.',
+  check: (m) => m.daemons.filter((d) => d.config).flatMap((d) => {
+    const v = configValue(d, 'socketDir', facts.MULTUS_DEFAULT_SOCKET_DIR)!;
+    const pod = tryPod(v.value);
+    const host = pod && d.mounts.toHost(pod);
+    if (!pod || !host) return []; // reported by pod-path-mounted
+    const shimValue = configValue(d, 'daemonSocketDir', facts.MULTUS_DEFAULT_SOCKET_DIR)!;
+    const shim = tryHost(shimValue.value);
+    const out: Finding[] = [];
+    if (!shim || !shim.equals(host)) {
+      out.push(at(m, d, 'socket-dir', {
+        field: configField(shimValue.isDefault ? 'socketDir' : 'daemonSocketDir'),
+        found: `socketDir ${pod} (host ${host}), daemonSocketDir ${shimValue.value}${shimValue.isDefault ? ' (default)' : ''}`,
+        expected: 'both naming the same host dir',
+        message: `the daemon listens on host ${host}/multus.sock, but multus-shim on the host dials ${shim ?? shimValue.value}/multus.sock`,
+        fix: d.mounts.toPod(shim ?? HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR))
+          ? `set socketDir to "${d.mounts.toPod(shim ?? HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR))}"`
+          : `set daemonSocketDir to "${host}"`,
+      }));
+    }
+    if (d.mounts.isMountPoint(pod)) {
+      out.push(at(m, d, 'socket-dir', {
+        field: configField('socketDir'), found: `${pod} (a mount point)`, expected: 'a dir below a mount',
+        message: `the daemon deletes and recreates ${pod} at start; a mount point cannot be removed, so it exits with "failed to prepare the cni-socket"`,
+        fix: `mount the parent host dir ${host.parent} and keep socketDir below it`,
+      }));
+    }
+    const shared = [m.layout.confDir, m.layout.binDir, m.layout.binDirMountRoot, ...SHARED_DIRS.map((s) => HostPath.of(s))]
+      .find((s) => s.isWithin(host));
+    if (shared) {
+      out.push(at(m, d, 'socket-dir', {
+        field: configField('socketDir'), found: `${pod} (host ${host})`, expected: 'a dir used by Multus alone, such as host /run/multus',
+        message: `the daemon deletes ${host} and everything in it at start, which would take ${shared} with it`,
+        fix: `point socketDir at a dedicated dir such as ${d.mounts.toPod(HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR)) ?? '/host/run/multus'}`,
+      }));
+    }
+    return out;
+  }),
+};
+
+const logFile: Rule = {
+  id: 'log-file',
+  severity: E,
+  summary: 'A logFile is the same path in the daemon container and on the host, because multus-shim writes it on the host.',
+  catches: 'logs of the shim and of the daemon end up in two different files, one of them inside the image.',
+  check: (m) => m.daemons.filter((d) => d.config).flatMap((d) => {
+    const v = configValue(d, 'logFile');
+    if (!v) return [];
+    const pod = tryPod(v.value);
+    const host = pod && d.mounts.toHost(pod);
+    if (pod && host && host.path === pod.path) return [];
+    return [at(m, d, 'log-file', {
+      field: configField('logFile'), found: host ? `${pod} (host ${host})` : `${v.value} (inside the image)`,
+      expected: `${v.value} mounted at the same path`,
+      message: `the daemon writes ${v.value} in its container and copies logFile into 00-multus.conf, where multus-shim writes ${v.value} on the host: two different files`,
+      fix: pod ? `mount host ${pod.parent} at ${pod.parent} in container "${d.container.name}", or drop logFile and keep logToStderr` : 'write an absolute path',
+    })];
+  }),
+};
+
+const thickKubeconfig: Rule = {
+  id: 'thick-kubeconfig',
+  severity: E,
+  summary: 'A thick daemon config carries no kubeconfig: the daemon ignores it and uses its ServiceAccount.',
+  catches: 'a multus.kubeconfig copied around for the thick plugin, which does nothing (and, copied from k3s.yaml, leaks cluster-admin).',
+  check: (m) => m.daemons.filter((d) => d.config && 'kubeconfig' in d.config!).map((d) => at(m, d, 'thick-kubeconfig', {
+    field: configField('kubeconfig'), found: JSON.stringify(d.config!.kubeconfig), expected: 'no kubeconfig key',
+    message: 'the thick daemon ignores kubeconfig and talks to the API server with its ServiceAccount; the file it names is never read',
+    fix: 'remove kubeconfig; for per-node credentials use perNodeCertificate with its bootstrapKubeconfig',
+  })),
+};
+
+const forceCniVersion: Rule = {
+  id: 'force-cni-version',
+  severity: E,
+  summary: 'forceCNIVersion is not used where the distribution owns the primary network\'s config file.',
+  catches: 'k3s rewrites 10-flannel.conflist at every start, undoing or fighting the daemon\'s in-place edit.',
+  check: (m) => !m.layout.primaryConfigManagedByDistribution ? [] :
+    m.daemons.filter((d) => d.config?.forceCNIVersion === true).map((d) => at(m, d, 'force-cni-version', {
+      field: configField('forceCNIVersion'), found: 'true', expected: 'false or absent',
+      message: `forceCNIVersion rewrites the primary network's config file in ${m.layout.confDir}, which ${m.layout.layoutName} owns and rewrites itself`,
+      fix: 'remove forceCNIVersion; set cniVersion to a version the primary network\'s config supports',
+    })),
+};
+
+const daemonConfigValid: Rule = {
+  id: 'daemon-config-valid',
+  severity: E,
+  summary: 'daemon-config.json has the keys the daemon needs, with values it accepts.',
+  catches: 'a daemon that starts but generates no 00-multus.conf, or logs nothing.',
+  check: (m) => m.daemons.filter((d) => d.config).flatMap((d) => {
+    const c = d.config!;
+    const out: Finding[] = [];
+    const auto = (c.multusConfigFile ?? 'auto') === 'auto';
+    if (auto && (typeof c.cniVersion !== 'string' || c.cniVersion === '')) {
+      out.push(at(m, d, 'daemon-config-valid', {
+        field: configField('cniVersion'), found: JSON.stringify(c.cniVersion), expected: 'a CNI version such as "0.3.1" or "1.0.0"',
+        message: 'with multusConfigFile "auto" the daemon needs cniVersion to generate 00-multus.conf', fix: 'set cniVersion',
+      }));
+    }
+    if (auto && c.multusAutoconfigDir === undefined) {
+      out.push(at(m, d, 'daemon-config-valid', {
+        field: configField('multusAutoconfigDir'), found: 'absent', expected: 'the pod path of the node\'s CNI config dir',
+        message: 'with multusConfigFile "auto" the daemon finds the primary network in multusAutoconfigDir',
+        fix: `set multusAutoconfigDir to "${d.mounts.toPod(m.layout.confDir) ?? 'the pod path of ' + m.layout.confDir}"`,
+      }));
+    }
+    if (c.logLevel !== undefined && !facts.MULTUS_LOG_LEVELS.includes(String(c.logLevel).toLowerCase())) {
+      out.push(at(m, d, 'daemon-config-valid', {
+        field: configField('logLevel'), found: JSON.stringify(c.logLevel), expected: facts.MULTUS_LOG_LEVELS.join(' | '),
+        message: 'the daemon ignores an unknown logLevel and stays at "panic"', fix: `use one of ${facts.MULTUS_LOG_LEVELS.join(', ')}`,
+      }));
+    }
+    return out;
+  }),
+};
+
+const daemonPod: Rule = {
+  id: 'daemon-pod',
+  severity: E,
+  summary: 'The daemon pod has hostNetwork, hostPID and a privileged daemon container.',
+  catches: 'delegates that configure the wrong network namespace, or a daemon that cannot chroot into the host.',
+  check: (m) => m.daemons.flatMap((d) => {
+    const spec = d.podSpec;
+    const out: Finding[] = [];
+    const need = (field: string, ok: boolean, message: string) => {
+      if (!ok) {
+        out.push(m.finding(d.owner, 'daemon-pod', E, {
+          field, found: 'false or absent', expected: 'true', message, fix: `set ${field.split('.').pop()} to true`,
+        }));
+      }
+    };
+    need('spec.template.spec.hostNetwork', spec.hostNetwork === true,
+      'without hostNetwork a delegate\'s "master" names an interface of the pod\'s own network namespace, not the node\'s NIC');
+    need('spec.template.spec.hostPID', spec.hostPID === true,
+      'without hostPID the chrooted delegates reach network namespaces through /proc/<pid>/task/<tid>/ns/net of the wrong process (multus pkg/ns)');
+    need(`spec.template.spec.containers[${d.containerIndex}].securityContext.privileged`, d.container.securityContext?.privileged === true,
+      'the daemon chroots into the host root and enters network namespaces, which needs a privileged container');
+    return out;
+  }),
+};
+
+const netnsVisible: Rule = {
+  id: 'netns-visible',
+  severity: E,
+  summary: 'The daemon sees the host\'s /run/netns at the same path, with HostToContainer propagation.',
+  catches: 'ADD fails on a network namespace that appears as an empty file: it was mounted after the daemon started.',
+  check: (m) => m.daemons.flatMap((d) => {
+    const netns = PodPath.of('/run/netns');
+    const host = d.mounts.toHost(netns);
+    const mount = d.mounts.mountAt(netns);
+    const ok = host?.path === '/run/netns' && ['HostToContainer', 'Bidirectional'].includes(mount?.propagation ?? '');
+    if (ok) return [];
+    return [m.finding(d.owner, 'netns-visible', E, {
+      field: `spec.template.spec.containers[${d.containerIndex}].volumeMounts`,
+      found: host ? `/run/netns means host ${host}, propagation ${mount?.propagation ?? 'None'}` : '/run/netns not mounted',
+      expected: 'host /run/netns at /run/netns with mountPropagation HostToContainer',
+      message: 'containerd passes the pod\'s network namespace as a host path under /run/netns, created after the daemon started; the daemon opens that path in its container',
+      fix: 'mount the hostPath /run/netns at /run/netns with mountPropagation: HostToContainer',
+    })];
+  }),
+};
+
+/** The containers of the objects that run Multus, for the image rule. */
+function multusWorkloads(m: Model): Obj[] {
+  return [...new Set([...m.daemons.map((d) => d.owner), ...m.installers.map((i) => i.owner)])];
+}
+
+const imagePinned: Rule = {
+  id: 'image-pinned',
+  severity: E,
+  summary: 'Every image of the Multus workloads names a release tag or a digest, never a moving tag.',
+  catches: 'nodes that run different Multus builds after a restart (`snapshot-thick`, `latest`).',
+  check: (m) => multusWorkloads(m).flatMap((w) => {
+    const spec = podSpecOf(w.manifest);
+    const all: [string, any][] = [
+      ...asArray(spec?.initContainers).map((c, i): [string, any] => [`spec.template.spec.initContainers[${i}].image`, c]),
+      ...asArray(spec?.containers).map((c, i): [string, any] => [`spec.template.spec.containers[${i}].image`, c]),
+    ];
+    return all.flatMap(([field, c]) => {
+      const problem = imageProblem(c?.image);
+      return problem ? [m.finding(w, 'image-pinned', E, {
+        field, found: String(c?.image), expected: 'a release tag (such as v4.3.0-thick) or a @sha256 digest',
+        message: `container "${c?.name}": ${problem}`, fix: 'pin a release tag or a digest',
+      })] : [];
+    });
+  }),
+};
+
+/** What is wrong with an image reference, or undefined when it is pinned. */
+export function imageProblem(image: unknown): string | undefined {
+  if (typeof image !== 'string' || image === '') return 'no image';
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  if (colon < 0) return `"${image}" has no tag, which means "latest"`;
+  const tag = image.slice(colon + 1);
+  if (facts.MOVING_TAG.test(tag)) return `tag "${tag}" moves: each node may pull a different build`;
+  return undefined;
+}
+
+const nadCrd: Rule = {
+  id: 'nad-crd',
+  severity: E,
+  summary: 'The NetworkAttachmentDefinition CRD has its one correct name, and NADs use its group and version.',
+  catches: 'a controller that cannot find the CRD (`networkattachmentdefinitions...` misspelt).',
+  check: (m) => [
+    ...m.objects.filter((o) => o.kind === 'CustomResourceDefinition' && o.manifest.spec?.names?.kind === facts.NAD_KIND)
+      .filter((o) => o.name !== facts.NAD_CRD_NAME || o.manifest.spec?.group !== facts.NAD_GROUP)
+      .map((o) => m.finding(o, 'nad-crd', E, {
+        field: 'metadata.name', found: `${o.name} (group ${o.manifest.spec?.group})`, expected: `${facts.NAD_CRD_NAME} (group ${facts.NAD_GROUP})`,
+        message: 'Multus and the NAD client look the CRD up as network-attachment-definitions in group k8s.cni.cncf.io',
+        fix: `name it ${facts.NAD_CRD_NAME}, with plural network-attachment-definitions and group ${facts.NAD_GROUP}`,
+      })),
+    ...m.nads.filter((o) => o.manifest.apiVersion !== `${facts.NAD_GROUP}/v1`).map((o) => m.finding(o, 'nad-crd', E, {
+      field: 'apiVersion', found: String(o.manifest.apiVersion), expected: `${facts.NAD_GROUP}/v1`,
+      message: 'the NetworkAttachmentDefinition API is served only as k8s.cni.cncf.io/v1', fix: `set apiVersion to ${facts.NAD_GROUP}/v1`,
+    })),
+  ],
+};
+
+/** The plugin types a CNI config or conflist executes: each plugin's type and its IPAM type. */
+export function pluginTypes(config: any): string[] {
+  const entries = Array.isArray(config?.plugins) ? config.plugins : [config];
+  const out: string[] = [];
+  for (const p of entries) {
+    if (typeof p?.type === 'string' && p.type) out.push(p.type);
+    if (typeof p?.ipam?.type === 'string' && p.ipam.type) out.push(p.ipam.type);
+  }
+  return out;
+}
+
+const pluginAvailable: Rule = {
+  id: 'plugin-available',
+  severity: E,
+  summary: 'Every plugin type used by a network (and multus-shim for the daemon) is bundled by the node or installed into its bin dir.',
+  catches: '`failed to find plugin "macvlan" in path [/var/lib/rancher/k3s/data/cni]`: k3s bundles no macvlan.',
+  check: (m) => {
+    const available = new Set(m.layout.bundledPlugins);
+    for (const i of m.installers) {
+      if (i.mounts.toHost(i.target)?.equals(m.layout.binDir)) i.plugins.forEach((p) => available.add(p));
+    }
+    const out: Finding[] = [];
+    const missing = (o: Obj, field: string, plugin: string, usedBy: string) => m.finding(o, 'plugin-available', E, {
+      field, found: plugin, expected: `one of the plugins in ${m.layout.binDir}: ${[...available].sort().join(', ')}`,
+      message: `${usedBy} uses plugin "${plugin}", which is neither bundled by ${m.layout.layoutName} nor installed into ${m.layout.binDir}: ` +
+        `ADD fails with 'failed to find plugin "${plugin}" in path [${m.layout.binDir}]'`,
+      fix: plugin === 'multus-shim'
+        ? `add an init container that runs install_multus -t thick into ${m.layout.binDir}`
+        : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
+    });
+    for (const d of m.daemons) {
+      if (!available.has('multus-shim')) out.push(missing(d.owner, `spec.template.spec.containers[${d.containerIndex}]`, 'multus-shim', 'the generated 00-multus.conf'));
+    }
+    for (const nad of m.nads) {
+      const text = nad.manifest.spec?.config;
+      if (typeof text !== 'string' || text.trim() === '') continue;
+      let config: any;
+      try {
+        config = JSON.parse(text);
+      } catch {
+        continue; // reported by nad-config
+      }
+      for (const t of new Set(pluginTypes(config))) {
+        if (!available.has(t)) out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
+      }
+    }
+    return out;
+  },
+};
+
+const nadConfig: Rule = {
+  id: 'nad-config',
+  severity: E,
+  summary: 'A NetworkAttachmentDefinition\'s spec.config is a JSON CNI config or conflist with a cniVersion and a plugin type.',
+  catches: 'pods stuck in ContainerCreating with a parse error from Multus.',
+  check: (m) => m.nads.flatMap((nad) => {
+    const text = nad.manifest.spec?.config;
+    if (text === undefined || text === '') return [];
+    const bad = (found: string, message: string) => [m.finding(nad, 'nad-config', E, {
+      field: 'spec.config', found, expected: 'a JSON CNI config with cniVersion and type (or plugins)', message, fix: 'write the CNI config as a JSON string',
+    })];
+    if (typeof text !== 'string') return bad(typeof text, 'spec.config must be a string holding JSON');
+    let config: any;
+    try {
+      config = JSON.parse(text);
+    } catch (e) {
+      return bad(text.slice(0, 80), `spec.config is not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof config?.cniVersion !== 'string') return bad(text.slice(0, 80), 'spec.config has no cniVersion');
+    if (pluginTypes(config).length === 0) return bad(text.slice(0, 80), 'spec.config names no plugin type');
+    return [];
+  }),
+};
+
+const daemonConfigMounted: Rule = {
+  id: 'daemon-config-mounted',
+  severity: E,
+  summary: 'The ConfigMap with daemon-config.json is mounted where the daemon reads its config, and parses as JSON.',
+  catches: 'a daemon that starts on built-in defaults (/etc/cni/net.d, /opt/cni/bin) because its config is not where it looks.',
+  check: (m) => m.findings.filter((f) => f.ruleId === 'daemon-config-mounted'),
+};
+
+/** Every rule, in the order findings are reported. */
+export const RULES: Rule[] = [
+  daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile, thickKubeconfig,
+  forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig, pluginAvailable,
+];
