@@ -28,6 +28,12 @@ export enum MultusLogLevel {
 /**
  * Per-node client certificates for the daemon, in place of its ServiceAccount token
  * (Multus `perNodeCertificate`): a compromised node then holds a credential of its own.
+ *
+ * The daemon requests a certificate for `CN=system:multus:<node>, O=system:multus` with the
+ * `kubernetes.io/kube-apiserver-client` signer, and waits up to two minutes for it. Someone must
+ * approve those CertificateSigningRequests: Multus ships a `cert-approver` in its thick image but
+ * no manifest for it, and this library does not deploy one yet. The ClusterRole is bound to the
+ * group `system:multus` as well as to the ServiceAccount.
  */
 export interface PerNodeCertificateOptions {
   /**
@@ -179,6 +185,7 @@ interface PlannedMount {
   readonly type?: kplus.HostPathVolumeType;
 }
 
+const PER_NODE_GROUP = 'system:multus';
 const CRD_FILE = path.join(__dirname, '..', 'imports', 'k8s.cni.cncf.io_network-attachment-definitions.yaml');
 /** Host state that upstream's daemon sees through `/host` (DOMAIN.md section 4). */
 const HOST_PREFIX = PodPath.of('/host');
@@ -248,6 +255,11 @@ export class MultusThick extends Construct {
       kplus.ApiResource.custom({ apiGroup: 'events.k8s.io', resourceType: 'events' }));
     this.clusterRoleBinding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: metadata(name, false), role: this.clusterRole });
     this.clusterRoleBinding.addSubjects(this.serviceAccount);
+    if (props.perNodeCertificate) {
+      // With per-node certificates the daemon authenticates as CN=system:multus:<node>,
+      // O=system:multus (multus pkg/k8sclient/kubeconfig.go).
+      this.clusterRoleBinding.addSubjects(kplus.Group.fromName(this, 'PerNodeGroup', PER_NODE_GROUP));
+    }
 
     // The daemon's mounts. Host state the daemon only reads or manages appears under /host;
     // what must be the same path on both sides (bin dir, netns, caches) is mounted at that path.

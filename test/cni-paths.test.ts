@@ -1,0 +1,67 @@
+import { Testing } from 'cdk8s';
+import { K3sCniPaths, PrimaryCni, StandardCniPaths } from '../src';
+
+describe('K3sCniPaths', () => {
+  test('defaults to k3s with embedded flannel under /var/lib/rancher/k3s', () => {
+    const p = new K3sCniPaths(Testing.chart(), 'paths');
+    expect(p.confDir.path).toBe('/var/lib/rancher/k3s/agent/etc/cni/net.d');
+    expect(p.binDir.path).toBe('/var/lib/rancher/k3s/data/cni');
+    expect(p.binDirMountRoot.path).toBe('/var/lib/rancher/k3s/data');
+    expect(p.primaryNetworkConfigFile).toBe('10-flannel.conflist');
+    expect(p.primaryNetworkName).toBe('cbr0');
+    expect(p.readinessIndicatorFile?.path).toBe('/run/flannel/subnet.env');
+    expect(p.bundledPlugins).toEqual(['bandwidth', 'bridge', 'firewall', 'flannel', 'host-local', 'loopback', 'portmap']);
+    expect(p.bundledPlugins).not.toContain('macvlan');
+    expect(p.primaryConfigManagedByDistribution).toBe(true);
+  });
+
+  test('follows a custom --data-dir', () => {
+    const p = new K3sCniPaths(Testing.chart(), 'paths', { dataDir: '/data/k3s/' });
+    expect(p.confDir.path).toBe('/data/k3s/agent/etc/cni/net.d');
+    expect(p.binDir.path).toBe('/data/k3s/data/cni');
+  });
+
+  test('uses the versioned bin dir of old releases only when asked', () => {
+    const p = new K3sCniPaths(Testing.chart(), 'paths', { legacyVersionedBinDir: true });
+    expect(p.binDir.path).toBe('/var/lib/rancher/k3s/data/current/bin');
+    expect(p.binDirMountRoot.path).toBe('/var/lib/rancher/k3s/data');
+  });
+
+  test('falls back to containerd defaults with --flannel-backend=none', () => {
+    const p = new K3sCniPaths(Testing.chart(), 'paths', {
+      primaryCni: PrimaryCni.external({ name: 'cilium', configFileName: '05-cilium.conflist', plugins: ['cilium-cni'] }),
+    });
+    expect(p.confDir.path).toBe('/etc/cni/net.d');
+    expect(p.binDir.path).toBe('/opt/cni/bin');
+    expect(p.primaryNetworkConfigFile).toBe('05-cilium.conflist');
+    expect(p.readinessIndicatorFile).toBeUndefined();
+    expect(p.bundledPlugins).toEqual(['cilium-cni']);
+    expect(p.primaryConfigManagedByDistribution).toBe(false);
+  });
+
+  test('fails when the legacy bin dir is combined with an external CNI', () => {
+    expect(() => new K3sCniPaths(Testing.chart(), 'paths', {
+      legacyVersionedBinDir: true, primaryCni: PrimaryCni.external({ name: 'calico' }),
+    })).toThrow(/legacyVersionedBinDir is set, but primaryCni is "calico".*remove legacyVersionedBinDir/);
+  });
+
+  test('fails when dataDir is relative or the root', () => {
+    expect(() => new K3sCniPaths(Testing.chart(), 'p', { dataDir: 'var/lib/rancher/k3s' })).toThrow(/must be absolute/);
+    expect(() => new K3sCniPaths(Testing.chart(), 'p', { dataDir: '/' })).toThrow(/not "\/"/);
+  });
+
+  test('fails when an external CNI config file name is a path', () => {
+    expect(() => PrimaryCni.external({ name: 'cilium', configFileName: '/etc/cni/net.d/05-cilium.conflist' })).toThrow(/must be a file name/);
+  });
+});
+
+describe('StandardCniPaths', () => {
+  test('is the layout of upstream manifests, rke2 and kubeadm', () => {
+    const p = new StandardCniPaths(Testing.chart(), 'paths', { availablePlugins: ['macvlan'] });
+    expect(p.confDir.path).toBe('/etc/cni/net.d');
+    expect(p.binDir.path).toBe('/opt/cni/bin');
+    expect(p.binDirMountRoot.path).toBe('/opt/cni/bin');
+    expect(p.bundledPlugins).toEqual(['macvlan']);
+    expect(p.readinessIndicatorFile).toBeUndefined();
+  });
+});

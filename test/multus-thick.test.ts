@@ -1,0 +1,236 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { K3sCniPaths, MountTable, MultusLogLevel, MultusThick, nad, PodPath, PrimaryCni } from '../src';
+import { objectOf, thickChart } from './_util';
+
+function synth(props = {}) {
+  const { chart, multus } = thickChart(props);
+  const objects = Testing.synth(chart);
+  const ds = objectOf(objects, 'DaemonSet');
+  const config = JSON.parse(objectOf(objects, 'ConfigMap').data['daemon-config.json']);
+  return { chart, multus, objects, ds, spec: ds.spec.template.spec, config };
+}
+
+describe('MultusThick on a default k3s node', () => {
+  const { objects, ds, spec, config } = synth();
+
+  test('matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('emits the CRD, RBAC, ConfigMap and DaemonSet', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'CustomResourceDefinition/network-attachment-definitions.k8s.cni.cncf.io',
+      'ServiceAccount/multus',
+      'ClusterRole/multus',
+      'ClusterRoleBinding/multus',
+      'ConfigMap/multus-daemon-config',
+      'DaemonSet/kube-multus-ds',
+    ]);
+  });
+
+  test('the daemon config names the pod-side view of the k3s dirs', () => {
+    expect(config).toMatchObject({
+      chrootDir: '/hostroot',
+      cniConfigDir: '/host/var/lib/rancher/k3s/agent/etc/cni/net.d',
+      multusAutoconfigDir: '/host/var/lib/rancher/k3s/agent/etc/cni/net.d',
+      multusConfigFile: 'auto',
+      multusMasterCNI: '10-flannel.conflist',
+      binDir: '/var/lib/rancher/k3s/data/cni',
+      socketDir: '/host/run/multus',
+      readinessindicatorfile: '/host/run/flannel/subnet.env',
+      cniVersion: '0.3.1',
+      logLevel: 'verbose',
+    });
+    expect(config).not.toHaveProperty('kubeconfig');
+  });
+
+  test('every pod path of the config means the intended host path through the daemon mounts', () => {
+    const mounts = MountTable.fromPodSpec(spec, 'kube-multus');
+    const host = (p: string) => mounts.toHost(PodPath.of(p))?.path;
+    expect(host(config.cniConfigDir)).toBe('/var/lib/rancher/k3s/agent/etc/cni/net.d');
+    expect(host(config.binDir)).toBe(config.binDir);
+    expect(host('/var/lib/rancher/k3s/data/1a2b3c/bin/cni')).toBe('/var/lib/rancher/k3s/data/1a2b3c/bin/cni');
+    expect(host(config.socketDir)).toBe('/run/multus');
+    expect(host(config.readinessindicatorfile)).toBe('/run/flannel/subnet.env');
+    expect(host(config.chrootDir)).toBe('/');
+  });
+
+  test('the pod runs with hostNetwork, hostPID, node-critical priority and tolerates every taint', () => {
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.hostPID).toBe(true);
+    expect(spec).not.toHaveProperty('hostPid');
+    expect(spec.priorityClassName).toBe('system-node-critical');
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(spec.automountServiceAccountToken).toBe(true);
+    expect(spec.serviceAccountName).toBe('multus');
+  });
+
+  test('the daemon reads MULTUS_NODE_NAME from the downward API and its config from the ConfigMap', () => {
+    const c = spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'MULTUS_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+    expect(c.volumeMounts).toContainEqual({ mountPath: '/etc/cni/net.d/multus.d', name: 'multus-daemon-config', readOnly: true });
+    expect(c.securityContext.privileged).toBe(true);
+    expect(c.image).toBe('ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick');
+  });
+
+  test('init containers install into the k3s bin dir, mounted with its symlink targets', () => {
+    const [shim, plugins] = spec.initContainers;
+    expect(shim.command).toEqual(['/usr/src/multus-cni/bin/install_multus', '-d', '/var/lib/rancher/k3s/data/cni', '-t', 'thick']);
+    expect(shim.volumeMounts).toEqual([{ mountPath: '/var/lib/rancher/k3s/data', name: 'cni-bin' }]);
+    expect(plugins.env).toContainEqual({ name: 'CNI_BIN_DIR', value: '/var/lib/rancher/k3s/data/cni' });
+    expect(spec.volumes).toContainEqual({ name: 'cni-bin', hostPath: { path: '/var/lib/rancher/k3s/data', type: '' } });
+  });
+
+  test('the ClusterRole grants what the daemon does and no more', () => {
+    const role = objectOf(objects, 'ClusterRole');
+    const grants = role.rules.flatMap((r: any) => r.apiGroups.flatMap((g: string) => r.resources.map((res: string) => `${g || 'core'}/${res}: ${r.verbs.join(',')}`)));
+    expect(grants).toEqual([
+      'k8s.cni.cncf.io/network-attachment-definitions: list,watch',
+      'core/pods: get,list,watch',
+      'core/pods/status: update',
+      'core/events: create,patch',
+      'events.k8s.io/events: create,patch',
+    ]);
+  });
+
+  test('the DaemonSet lives in kube-system', () => {
+    expect(ds.metadata.namespace).toBe('kube-system');
+  });
+});
+
+describe('MultusThick options', () => {
+  test('a custom data dir moves every k3s path', () => {
+    const chart = Testing.chart();
+    const paths = new K3sCniPaths(chart, 'paths', { dataDir: '/data/k3s' });
+    const multus = new MultusThick(chart, 'multus', { paths });
+    expect(multus.daemonConfig.cniConfigDir).toBe('/host/data/k3s/agent/etc/cni/net.d');
+    expect(multus.daemonConfig.binDir).toBe('/data/k3s/data/cni');
+    Testing.synth(chart);
+  });
+
+  test('with --flannel-backend=none the standard dirs are used and no flannel file is awaited', () => {
+    const chart = Testing.chart();
+    const paths = new K3sCniPaths(chart, 'paths', { primaryCni: PrimaryCni.external({ name: 'cilium' }) });
+    const multus = new MultusThick(chart, 'multus', { paths });
+    expect(multus.daemonConfig.cniConfigDir).toBe('/host/etc/cni/net.d');
+    expect(multus.daemonConfig.binDir).toBe('/opt/cni/bin');
+    expect(multus.daemonConfig).not.toHaveProperty('readinessindicatorfile');
+    expect(multus.daemonConfig).not.toHaveProperty('multusMasterCNI');
+    Testing.synth(chart);
+  });
+
+  test('namespace, name, log settings, metrics and images are configurable', () => {
+    const { objects, config, spec } = synth({
+      namespace: 'network', name: 'mx', logLevel: MultusLogLevel.DEBUG, logFile: '/var/log/multus/multus.log',
+      metricsPort: 9091, namespaceIsolation: true, globalNamespaces: ['default', 'infra'],
+      image: 'registry.local/multus-cni:v4.3.0-thick', pluginsImage: 'registry.local/cni-plugins@sha256:' + 'a'.repeat(64),
+    });
+    expect(objects.map((o) => o.metadata.name)).toContain('kube-mx-ds');
+    expect(objectOf(objects, 'ConfigMap').metadata).toMatchObject({ name: 'mx-daemon-config', namespace: 'network' });
+    expect(config).toMatchObject({ logLevel: 'debug', logFile: '/var/log/multus/multus.log', metricsPort: 9091, namespaceIsolation: true, globalNamespaces: 'default,infra' });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/var/log/multus', name: 'multus-log' });
+    expect(spec.initContainers[1].image).toBe('registry.local/cni-plugins@sha256:' + 'a'.repeat(64));
+  });
+
+  test('perNodeCertificate mounts its files and binds the role to the system:multus group', () => {
+    const { objects, config } = synth({
+      perNodeCertificate: { bootstrapKubeconfig: '/var/lib/rancher/k3s/agent/kubelet.kubeconfig', certDuration: Duration.hours(24) },
+    });
+    expect(config.perNodeCertificate).toEqual({
+      enabled: true,
+      bootstrapKubeconfig: '/host/var/lib/rancher/k3s/agent/kubelet.kubeconfig',
+      certDir: '/host/var/lib/multus/certs',
+      certDuration: '86400s',
+    });
+    expect(objectOf(objects, 'ClusterRoleBinding').subjects).toContainEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:multus' });
+  });
+
+  test('resources and node selector can be set', () => {
+    const { spec } = synth({
+      resources: { cpu: { request: kplus.Cpu.millis(250) } },
+      nodeSelector: { multus: 'yes' },
+    });
+    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '250m' } });
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toEqual([{ key: 'multus', operator: 'In', values: ['yes'] }]);
+  });
+
+  test('installCrd: false leaves the CRD to another chart', () => {
+    const { objects } = synth({ installCrd: false });
+    expect(objects.map((o) => o.kind)).not.toContain('CustomResourceDefinition');
+  });
+
+  test.each([
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni:snapshot-thick', /tag "snapshot-thick" moves/],
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni:latest', /tag "latest" moves/],
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni', /has no tag/],
+    ['registry:5000/multus-cni', /has no tag/],
+  ])('fails when the image is %s', (image, message) => {
+    expect(() => thickChart({ image })).toThrow(message);
+  });
+
+  test('accepts a registry with a port and a release tag', () => {
+    expect(() => thickChart({ image: 'registry:5000/multus-cni:v4.3.0-thick' })).not.toThrow();
+  });
+
+  test('fails with the field, value and fix on bad options', () => {
+    expect(() => thickChart({ cniVersion: '1.0' })).toThrow(/cniVersion must look like "0.3.1" or "1.0.0", got "1.0"/);
+    expect(() => thickChart({ globalNamespaces: ['a'] })).toThrow(/globalNamespaces only has an effect with namespaceIsolation/);
+    expect(() => thickChart({ metricsPort: 70000 })).toThrow(/metricsPort must be a port number 1-65535, got 70000/);
+    expect(() => thickChart({ extraPlugins: ['whereabouts'] })).toThrow(/"whereabouts" is not in rancher\/hardened-cni-plugins.*use pluginsImage/);
+    expect(() => thickChart({ extraPlugins: ['../sh'] })).toThrow(/is not a plugin file name/);
+    expect(() => thickChart({ logFile: '/multus.log' })).toThrow(/lies directly in "\/"/);
+    expect(() => thickChart({ tolerations: [kplus.NodeTaintQuery.exists('x')] })).toThrow(/tolerateAllTaints: false/);
+  });
+});
+
+describe('the plugins to install are derived from the app', () => {
+  function macvlan(scope: Chart, id: string, ipam: string) {
+    return new nad.NetworkAttachmentDefinition(scope, id, {
+      metadata: { name: id },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: ipam } }) },
+    });
+  }
+
+  test('networks defined after MultusThick, in any chart, are seen at synth', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'infra');
+    const multus = new MultusThick(chart, 'multus', { extraPlugins: ['tuning'] });
+    macvlan(new Chart(app, 'apps'), 'lan', 'static');
+    macvlan(chart, 'lan2', 'host-local');
+    expect(multus.pluginsToInstall()).toEqual(['macvlan', 'static', 'tuning']);
+    const spec = objectOf(Testing.synth(chart), 'DaemonSet').spec.template.spec;
+    expect(spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'macvlan static tuning' });
+  });
+
+  test('bundled plugins are replaced only when asked', () => {
+    const chart = Testing.chart();
+    const multus = new MultusThick(chart, 'multus', { replaceBundledPlugins: true });
+    macvlan(chart, 'lan', 'host-local');
+    expect(multus.pluginsToInstall()).toEqual(['host-local', 'macvlan']);
+  });
+});
+
+describe('synth validation', () => {
+  test('writes nothing when validation fails', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'multus-synth-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'k3s');
+    const multus = new MultusThick(chart, 'multus');
+    ApiObject.of(multus.daemonSet).addJsonPatch(JsonPatch.remove('/spec/template/spec/hostPid'));
+    expect(() => app.synth()).toThrow(/daemon-pod \(error\) DaemonSet kube-system\/kube-multus-ds spec.template.spec.hostPID/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('writes the manifests when the app is valid', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'multus-synth-'));
+    const app = new App({ outdir });
+    new MultusThick(new Chart(app, 'k3s'), 'multus');
+    app.synth();
+    expect(fs.readdirSync(outdir)).toEqual(['k3s.k8s.yaml']);
+  });
+});
