@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ICniNodeLayout, K3sCniPaths, StandardCniPaths } from './cni-paths';
+import type { ICniNodeLayout } from './cni-paths';
 import { ManifestObject, Severity } from './rules/finding';
 import { MultusRules } from './rules/multus-rules';
 
@@ -34,9 +34,6 @@ export class AppValidator extends Construct {
 
   private validate(): string[] {
     const root = this.node.root;
-    for (const c of root.node.findAll()) {
-      if ((c instanceof K3sCniPaths || c instanceof StandardCniPaths) && !this.layouts.has(c)) this.register(c);
-    }
     if (this.layouts.size === 0) return [];
     const objects = root.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)

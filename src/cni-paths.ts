@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as facts from './_facts';
+import { AppValidator } from './_validator';
 import { HostPath } from './paths';
 
 /**
@@ -212,6 +213,7 @@ export class K3sCniPaths extends Construct implements ICniNodeLayout {
     this.primaryNetworkConfigFile = this.primaryCni.configFileName;
     this.primaryNetworkName = this.primaryCni.networkName;
     this.readinessIndicatorFile = this.primaryCni.readinessIndicatorFile;
+    AppValidator.of(this).register(this);
   }
 }
 
@@ -265,6 +267,7 @@ export class StandardCniPaths extends Construct implements ICniNodeLayout {
     this.primaryNetworkConfigFile = props.primaryCni?.configFileName;
     this.primaryNetworkName = props.primaryCni?.networkName;
     this.readinessIndicatorFile = props.primaryCni?.readinessIndicatorFile;
+    AppValidator.of(this).register(this);
   }
 }
 

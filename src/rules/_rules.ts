@@ -1,4 +1,5 @@
 import * as facts from '../_facts';
+import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
 import { Finding, Severity } from './finding';
 import { asArray, Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
@@ -52,6 +53,14 @@ function intendedHost(m: Model, key: string): HostPath | undefined {
   }
 }
 
+/**
+ * The pod path at which a container sees a host path through a mount of that dir, not through a
+ * mount of the whole host root (which shows everything, and is the daemon's chroot, not a view).
+ */
+function dedicatedView(mounts: MountTable, host: HostPath): PodPath | undefined {
+  return MountTable.of(mounts.entries.filter((e) => !e.hostPath?.equals(HostPath.ROOT))).toPod(host);
+}
+
 const podPathMounted: Rule = {
   id: 'pod-path-mounted',
   severity: E,
@@ -70,9 +79,9 @@ const podPathMounted: Rule = {
     if (d.mounts.toHost(pod)) return [];
     const label = v.isDefault ? `${key} (not set; the daemon's default is ${v.value})` : key;
     // The seeds' mistake: the value is the host path itself, which the container sees elsewhere.
-    const seenAt = d.mounts.toPod(HostPath.of(pod.path));
     const intended = intendedHost(m, key);
-    const intendedPod = intended && d.mounts.toPod(intended);
+    const intendedPod = intended && dedicatedView(d.mounts, intended);
+    const seenAt = intended?.path === pod.path ? intendedPod : dedicatedView(d.mounts, HostPath.of(pod.path));
     const expected = seenAt ?? intendedPod;
     let message = `${label} = ${pod} lies under no hostPath volumeMount of container "${d.container.name}", so the daemon reads a directory of its own image, not the node's`;
     if (seenAt) message = `${label} = ${pod} is a host path: the daemon runs in a container, where that host dir is mounted at ${seenAt}`;
@@ -97,7 +106,7 @@ const podPathMeaning: Rule = {
     if (!v || !pod || !intended) return [];
     const host = d.mounts.toHost(pod);
     if (!host || host.equals(intended)) return [];
-    const intendedPod = d.mounts.toPod(intended);
+    const intendedPod = dedicatedView(d.mounts, intended);
     const doubled = host.path.endsWith(intended.path) && host.path !== intended.path;
     const what = key === 'readinessindicatorfile' ? `the primary network's readiness file ${intended}` :
       key === 'chrootDir' ? 'the host root' : `the node's CNI config dir ${intended} (${m.layout.layoutName})`;
