@@ -29,10 +29,17 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@2.207.60',
     'kubernetes-models@4.5.1',
+    'tsconfig-paths@^4.2.0',
   ],
 
   jestOptions: {
     jestVersion: '^30',
+    // A snapshot that rewrites itself cannot fail: mismatches fail, new ones are written locally.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // Examples and README snippets import the package by its published name.
+      moduleNameMapper: { '^cdk8s-multus$': '<rootDir>/src' },
+    },
   },
 
   docgen: true,
@@ -40,7 +47,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   github: false,
   release: false,
   sampleCode: false,
-  gitignore: ['/cdk.out', '/dist/examples', '.cache/'],
+  gitignore: ['.cache/'],
+  npmignoreEnabled: true,
 });
 
 // The NetworkAttachmentDefinition CRD schema lives in imports/; its typed class is generated
@@ -57,10 +65,13 @@ project.addTask('import', {
   ],
 });
 
-// The example k3s chart from the README: compiled and synthesized into dist/examples.
+project.npmignore?.exclude('/examples/');
+
+// The example k3s chart from the README, synthesized into dist/example/.
 project.addTask('synth:example', {
-  description: 'Synthesize the example k3s chart into dist/examples/',
-  exec: 'ts-node --project tsconfig.dev.json examples/k3s-macvlan.ts dist/examples',
+  description: 'Synthesize the example k3s chart (examples/k3s-multus.ts) into dist/example/',
+  env: { TS_NODE_PROJECT: 'examples/tsconfig.json', CDK8S_OUTDIR: 'dist/example' },
+  exec: 'ts-node -r tsconfig-paths/register examples/k3s-multus.ts',
 });
 
 project.synth();

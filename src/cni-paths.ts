@@ -161,7 +161,7 @@ export interface K3sCniPathsProps {
 }
 
 /**
- * The CNI layout of a k3s node (DOMAIN.md section 2): config in `<data dir>/agent/etc/cni/net.d`,
+ * The CNI layout of a k3s node: config in `<data dir>/agent/etc/cni/net.d`,
  * plugins in `<data dir>/data/cni` as absolute symlinks into `<data dir>/data/<hash>/bin`, and the
  * bundled plugin set (bandwidth, bridge, firewall, flannel, host-local, loopback, portmap; no
  * macvlan, ipvlan, static or dhcp).
@@ -186,7 +186,7 @@ export class K3sCniPaths extends Construct implements ICniNodeLayout {
   public constructor(scope: Construct, id: string, props: K3sCniPathsProps = {}) {
     super(scope, id);
     this.dataDir = HostPath.of(props.dataDir ?? facts.K3S_DEFAULT_DATA_DIR);
-    if (this.dataDir.equals(HostPath.ROOT)) {
+    if (this.dataDir.isSame(HostPath.ROOT)) {
       throw new Error(`K3sCniPaths: dataDir must be k3s's --data-dir, not "/"; the default is ${facts.K3S_DEFAULT_DATA_DIR}`);
     }
     this.primaryCni = props.primaryCni ?? PrimaryCni.k3sFlannel();

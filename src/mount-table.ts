@@ -140,14 +140,14 @@ export class MountTable {
     for (const e of candidates) {
       const rest = path.relativeTo(e.hostPath!)!;
       const pod = rest === '' ? e.mountPath : e.mountPath.join(rest);
-      if (this.toHost(pod)?.equals(path)) return pod;
+      if (this.toHost(pod)?.isSame(path)) return pod;
     }
     return undefined;
   }
 
   /** Whether `path` is exactly the mount point of a volume. */
   public isMountPoint(path: PodPath): boolean {
-    return this.entries.some((e) => e.mountPath.equals(path));
+    return this.entries.some((e) => e.mountPath.isSame(path));
   }
 }
 

@@ -187,7 +187,7 @@ interface PlannedMount {
 
 const PER_NODE_GROUP = 'system:multus';
 const CRD_FILE = path.join(__dirname, '..', 'imports', 'k8s.cni.cncf.io_network-attachment-definitions.yaml');
-/** Host state that upstream's daemon sees through `/host` (DOMAIN.md section 4). */
+/** Where the daemon sees host state that it reads or manages, as upstream's manifest does. */
 const HOST_PREFIX = PodPath.of('/host');
 
 /**
@@ -235,7 +235,7 @@ export class MultusThick extends Construct {
     this.replaceBundled = props.replaceBundledPlugins ?? false;
     checkProps(props, this.pluginsCustom);
 
-    const labels = { 'app': name, 'name': name, 'tier': 'node' };
+    const labels = { app: name, name: name, tier: 'node' };
     const metadata = (n: string, namespaced = true) => ({ name: n, namespace: namespaced ? namespace : undefined, labels });
 
     if (props.installCrd ?? true) {
@@ -245,7 +245,7 @@ export class MultusThick extends Construct {
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata(name), automountToken: true });
     this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', { metadata: metadata(name, false) });
-    // What the daemon does (DOMAIN.md section 4): NAD and pod informers, pod get, network-status
+    // What the daemon does (multus pkg/server): NAD and pod informers, pod get, network-status
     // through pods/status update, events. Narrower than upstream's `*` on the NAD group and
     // `update` on pods and events.
     this.clusterRole.allow(['list', 'watch'], kplus.ApiResource.custom({ apiGroup: facts.NAD_GROUP, resourceType: 'network-attachment-definitions' }));
@@ -470,7 +470,7 @@ function checkProps(props: MultusThickProps, pluginsCustom: boolean): void {
       throw new Error(`MultusThick: extraPlugins entry "${p}" is not in ${facts.REFERENCE_PLUGINS_IMAGE}, which carries ${facts.REFERENCE_PLUGINS.join(', ')}; use pluginsImage for an image that has it`);
     }
   }
-  if (props.logFile !== undefined && HostPath.of(props.logFile).parent.equals(HostPath.ROOT)) {
+  if (props.logFile !== undefined && HostPath.of(props.logFile).parent.isSame(HostPath.ROOT)) {
     throw new Error(`MultusThick: logFile ${props.logFile} lies directly in "/"; put it in a dir of its own such as /var/log/multus/multus.log`);
   }
 }

@@ -82,7 +82,7 @@ export class HostPath {
   }
 
   /** Whether both name the same host path. */
-  public equals(other: HostPath): boolean {
+  public isSame(other: HostPath): boolean {
     return this.path === other.path;
   }
 
@@ -134,7 +134,7 @@ export class PodPath {
   }
 
   /** Whether both name the same pod path. */
-  public equals(other: PodPath): boolean {
+  public isSame(other: PodPath): boolean {
     return this.path === other.path;
   }
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { K3sCniPaths, MountTable, MultusLogLevel, MultusThick, nad, PodPath, PrimaryCni } from '../src';
+import { schemaErrors } from './_schema';
 import { objectOf, thickChart } from './_util';
 
 function synth(props = {}) {
@@ -19,6 +20,10 @@ describe('MultusThick on a default k3s node', () => {
 
   test('matches the snapshot', () => {
     expect(objects).toMatchSnapshot();
+  });
+
+  test('every object is valid against the Kubernetes 1.27 schema, with no unknown field', () => {
+    for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
   });
 
   test('emits the CRD, RBAC, ConfigMap and DaemonSet', () => {
@@ -125,15 +130,22 @@ describe('MultusThick options', () => {
 
   test('namespace, name, log settings, metrics and images are configurable', () => {
     const { objects, config, spec } = synth({
-      namespace: 'network', name: 'mx', logLevel: MultusLogLevel.DEBUG, logFile: '/var/log/multus/multus.log',
-      metricsPort: 9091, namespaceIsolation: true, globalNamespaces: ['default', 'infra'],
-      image: 'registry.local/multus-cni:v4.3.0-thick', pluginsImage: 'registry.local/cni-plugins@sha256:' + 'a'.repeat(64),
+      namespace: 'network',
+      name: 'mx',
+      logLevel: MultusLogLevel.DEBUG,
+      logFile: '/var/log/multus/multus.log',
+      metricsPort: 9091,
+      namespaceIsolation: true,
+      globalNamespaces: ['default', 'infra'],
+      image: 'registry.local/multus-cni:v4.3.0-thick',
+      pluginsImage: 'registry.local/cni-plugins@sha256:' + 'a'.repeat(64),
     });
     expect(objects.map((o) => o.metadata.name)).toContain('kube-mx-ds');
     expect(objectOf(objects, 'ConfigMap').metadata).toMatchObject({ name: 'mx-daemon-config', namespace: 'network' });
     expect(config).toMatchObject({ logLevel: 'debug', logFile: '/var/log/multus/multus.log', metricsPort: 9091, namespaceIsolation: true, globalNamespaces: 'default,infra' });
     expect(spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/var/log/multus', name: 'multus-log' });
     expect(spec.initContainers[1].image).toBe('registry.local/cni-plugins@sha256:' + 'a'.repeat(64));
+    for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
   });
 
   test('perNodeCertificate mounts its files and binds the role to the system:multus group', () => {

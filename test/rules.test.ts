@@ -31,7 +31,7 @@ describe('a valid app', () => {
   });
 });
 
-describe('each rule fires on the mistake it exists for (seeds, DOMAIN.md section 8)', () => {
+describe('each rule fires on the mistake it exists for (failures seen in the field)', () => {
   test('pod-path-meaning: a full host path prefixed again (the seeds\' doubled prefix)', () => {
     const { chart, multus } = thickChart();
     daemonPatch(chart,

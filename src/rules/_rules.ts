@@ -1,15 +1,15 @@
 import * as facts from '../_facts';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
-import { Finding, Severity } from './finding';
 import { asArray, Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
+import { Finding, Severity } from './finding';
 
 /** One check: a stable id, what it catches, and the function that finds it. */
 export interface Rule {
   readonly id: string;
   readonly severity: Severity;
   readonly summary: string;
-  /** The failure in the field that it answers (DOMAIN.md section 8). */
+  /** The failure seen in the field that it answers. */
   readonly catches: string;
   readonly check: (model: Model) => Finding[];
 }
@@ -58,7 +58,7 @@ function intendedHost(m: Model, key: string): HostPath | undefined {
  * mount of the whole host root (which shows everything, and is the daemon's chroot, not a view).
  */
 function dedicatedView(mounts: MountTable, host: HostPath): PodPath | undefined {
-  return MountTable.of(mounts.entries.filter((e) => !e.hostPath?.equals(HostPath.ROOT))).toPod(host);
+  return MountTable.of(mounts.entries.filter((e) => !e.hostPath?.isSame(HostPath.ROOT))).toPod(host);
 }
 
 const podPathMounted: Rule = {
@@ -72,8 +72,11 @@ const podPathMounted: Rule = {
     const pod = tryPod(v.value);
     if (!pod) {
       return [at(m, d, 'pod-path-mounted', {
-        field: configField(key), found: JSON.stringify(v.value), expected: 'an absolute path',
-        message: `${key} must be an absolute path inside the daemon container`, fix: `write an absolute path for ${key}`,
+        field: configField(key),
+        found: JSON.stringify(v.value),
+        expected: 'an absolute path',
+        message: `${key} must be an absolute path inside the daemon container`,
+        fix: `write an absolute path for ${key}`,
       })];
     }
     if (d.mounts.toHost(pod)) return [];
@@ -86,7 +89,8 @@ const podPathMounted: Rule = {
     let message = `${label} = ${pod} lies under no hostPath volumeMount of container "${d.container.name}", so the daemon reads a directory of its own image, not the node's`;
     if (seenAt) message = `${label} = ${pod} is a host path: the daemon runs in a container, where that host dir is mounted at ${seenAt}`;
     return [at(m, d, 'pod-path-mounted', {
-      field: configField(key), found: pod.path,
+      field: configField(key),
+      found: pod.path,
       expected: expected ? expected.path : `a path under one of the container's mounts (${d.mounts.entries.map((e) => e.mountPath.path).join(', ')})`,
       message,
       fix: expected ? `set ${key} to "${expected}"` : `mount the host dir${intended ? ` ${intended}` : ''} into container "${d.container.name}" and set ${key} to the pod path it appears at`,
@@ -105,7 +109,7 @@ const podPathMeaning: Rule = {
     const pod = v && tryPod(v.value);
     if (!v || !pod || !intended) return [];
     const host = d.mounts.toHost(pod);
-    if (!host || host.equals(intended)) return [];
+    if (!host || host.isSame(intended)) return [];
     const intendedPod = dedicatedView(d.mounts, intended);
     const doubled = host.path.endsWith(intended.path) && host.path !== intended.path;
     const what = key === 'readinessindicatorfile' ? `the primary network's readiness file ${intended}` :
@@ -114,7 +118,9 @@ const podPathMeaning: Rule = {
       ? `${key} = ${pod} means host ${host}: the value already held the full host path ${intended} and the mount prefix was added again (doubled prefix); the daemon fails with "stat ${pod}: no such file or directory"`
       : `${key} = ${pod} means host ${host} through the mount at ${d.mounts.mountAt(pod)!.mountPath}, but it must mean ${what}`;
     return [at(m, d, 'pod-path-meaning', {
-      field: configField(key), found: `${pod} (host ${host})`, expected: intendedPod ? `${intendedPod} (host ${intended})` : `a pod path that means host ${intended}`,
+      field: configField(key),
+      found: `${pod} (host ${host})`,
+      expected: intendedPod ? `${intendedPod} (host ${intended})` : `a pod path that means host ${intended}`,
       message,
       fix: intendedPod ? `set ${key} to "${intendedPod}"` : `mount host ${intended} into container "${d.container.name}" and set ${key} to where it appears`,
     })];
@@ -140,13 +146,13 @@ const binDirSamePath: Rule = {
       out.push(f(pod.path, `${label} = ${pod}, but containerd on this ${m.layout.layoutName} node runs plugins from ${bin}; delegates looked up in ${pod} are not the node's plugins`));
     } else if (!host) {
       out.push(f(pod.path, `${label} = ${pod} is not mounted in container "${d.container.name}": the daemon checks plugins with stat in the pod, then runs them chrooted on the host, so the dir must be mounted at the same path`));
-    } else if (!host.equals(HostPath.of(pod.path))) {
+    } else if (!host.isSame(HostPath.of(pod.path))) {
       out.push(f(`${pod} (host ${host})`, `${label} = ${pod} means host ${host} in the pod but ${pod} on the host: the daemon finds plugins in one dir and runs them from another`));
     } else {
       // On k3s the bin dir holds absolute symlinks into the data dir: their targets must resolve too.
       const root = m.layout.binDirMountRoot;
       const rootHost = d.mounts.toHost(PodPath.of(root.path));
-      if (!rootHost || !rootHost.equals(root)) {
+      if (!rootHost || !rootHost.isSame(root)) {
         out.push(f(`${pod} (mounted without ${root})`,
           `the plugins in ${bin} are absolute symlinks into ${root}; the daemon's stat follows them inside the pod, where ${root} is not mounted at the same path, so every bundled plugin looks missing`));
       }
@@ -162,7 +168,7 @@ const installTarget: Rule = {
   catches: '`failed to find plugin "multus-shim" in path [/var/lib/rancher/k3s/data/cni]`: the shim installed to /opt/cni/bin.',
   check: (m) => m.installers.flatMap((i) => {
     const host = i.mounts.toHost(i.target);
-    if (host && host.equals(m.layout.binDir)) return [];
+    if (host && host.isSame(m.layout.binDir)) return [];
     const podForBin = i.mounts.toPod(m.layout.binDir);
     return [m.finding(i.owner, 'install-target', E, {
       field: i.targetField,
@@ -190,7 +196,7 @@ const socketDir: Rule = {
     const shimValue = configValue(d, 'daemonSocketDir', facts.MULTUS_DEFAULT_SOCKET_DIR)!;
     const shim = tryHost(shimValue.value);
     const out: Finding[] = [];
-    if (!shim || !shim.equals(host)) {
+    if (!shim || !shim.isSame(host)) {
       out.push(at(m, d, 'socket-dir', {
         field: configField(shimValue.isDefault ? 'socketDir' : 'daemonSocketDir'),
         found: `socketDir ${pod} (host ${host}), daemonSocketDir ${shimValue.value}${shimValue.isDefault ? ' (default)' : ''}`,
@@ -203,7 +209,9 @@ const socketDir: Rule = {
     }
     if (d.mounts.isMountPoint(pod)) {
       out.push(at(m, d, 'socket-dir', {
-        field: configField('socketDir'), found: `${pod} (a mount point)`, expected: 'a dir below a mount',
+        field: configField('socketDir'),
+        found: `${pod} (a mount point)`,
+        expected: 'a dir below a mount',
         message: `the daemon deletes and recreates ${pod} at start; a mount point cannot be removed, so it exits with "failed to prepare the cni-socket"`,
         fix: `mount the parent host dir ${host.parent} and keep socketDir below it`,
       }));
@@ -212,7 +220,9 @@ const socketDir: Rule = {
       .find((s) => s.isWithin(host));
     if (shared) {
       out.push(at(m, d, 'socket-dir', {
-        field: configField('socketDir'), found: `${pod} (host ${host})`, expected: 'a dir used by Multus alone, such as host /run/multus',
+        field: configField('socketDir'),
+        found: `${pod} (host ${host})`,
+        expected: 'a dir used by Multus alone, such as host /run/multus',
         message: `the daemon deletes ${host} and everything in it at start, which would take ${shared} with it`,
         fix: `point socketDir at a dedicated dir such as ${d.mounts.toPod(HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR)) ?? '/host/run/multus'}`,
       }));
@@ -233,7 +243,8 @@ const logFile: Rule = {
     const host = pod && d.mounts.toHost(pod);
     if (pod && host && host.path === pod.path) return [];
     return [at(m, d, 'log-file', {
-      field: configField('logFile'), found: host ? `${pod} (host ${host})` : `${v.value} (inside the image)`,
+      field: configField('logFile'),
+      found: host ? `${pod} (host ${host})` : `${v.value} (inside the image)`,
       expected: `${v.value} mounted at the same path`,
       message: `the daemon writes ${v.value} in its container and copies logFile into 00-multus.conf, where multus-shim writes ${v.value} on the host: two different files`,
       fix: pod ? `mount host ${pod.parent} at ${pod.parent} in container "${d.container.name}", or drop logFile and keep logToStderr` : 'write an absolute path',
@@ -247,7 +258,9 @@ const thickKubeconfig: Rule = {
   summary: 'A thick daemon config carries no kubeconfig: the daemon ignores it and uses its ServiceAccount.',
   catches: 'a multus.kubeconfig copied around for the thick plugin, which does nothing (and, copied from k3s.yaml, leaks cluster-admin).',
   check: (m) => m.daemons.filter((d) => d.config && 'kubeconfig' in d.config!).map((d) => at(m, d, 'thick-kubeconfig', {
-    field: configField('kubeconfig'), found: JSON.stringify(d.config!.kubeconfig), expected: 'no kubeconfig key',
+    field: configField('kubeconfig'),
+    found: JSON.stringify(d.config!.kubeconfig),
+    expected: 'no kubeconfig key',
     message: 'the thick daemon ignores kubeconfig and talks to the API server with its ServiceAccount; the file it names is never read',
     fix: 'remove kubeconfig; for per-node credentials use perNodeCertificate with its bootstrapKubeconfig',
   })),
@@ -260,7 +273,9 @@ const forceCniVersion: Rule = {
   catches: 'k3s rewrites 10-flannel.conflist at every start, undoing or fighting the daemon\'s in-place edit.',
   check: (m) => !m.layout.primaryConfigManagedByDistribution ? [] :
     m.daemons.filter((d) => d.config?.forceCNIVersion === true).map((d) => at(m, d, 'force-cni-version', {
-      field: configField('forceCNIVersion'), found: 'true', expected: 'false or absent',
+      field: configField('forceCNIVersion'),
+      found: 'true',
+      expected: 'false or absent',
       message: `forceCNIVersion rewrites the primary network's config file in ${m.layout.confDir}, which ${m.layout.layoutName} owns and rewrites itself`,
       fix: 'remove forceCNIVersion; set cniVersion to a version the primary network\'s config supports',
     })),
@@ -277,21 +292,29 @@ const daemonConfigValid: Rule = {
     const auto = (c.multusConfigFile ?? 'auto') === 'auto';
     if (auto && (typeof c.cniVersion !== 'string' || c.cniVersion === '')) {
       out.push(at(m, d, 'daemon-config-valid', {
-        field: configField('cniVersion'), found: JSON.stringify(c.cniVersion), expected: 'a CNI version such as "0.3.1" or "1.0.0"',
-        message: 'with multusConfigFile "auto" the daemon needs cniVersion to generate 00-multus.conf', fix: 'set cniVersion',
+        field: configField('cniVersion'),
+        found: JSON.stringify(c.cniVersion),
+        expected: 'a CNI version such as "0.3.1" or "1.0.0"',
+        message: 'with multusConfigFile "auto" the daemon needs cniVersion to generate 00-multus.conf',
+        fix: 'set cniVersion',
       }));
     }
     if (auto && c.multusAutoconfigDir === undefined) {
       out.push(at(m, d, 'daemon-config-valid', {
-        field: configField('multusAutoconfigDir'), found: 'absent', expected: 'the pod path of the node\'s CNI config dir',
+        field: configField('multusAutoconfigDir'),
+        found: 'absent',
+        expected: 'the pod path of the node\'s CNI config dir',
         message: 'with multusConfigFile "auto" the daemon finds the primary network in multusAutoconfigDir',
         fix: `set multusAutoconfigDir to "${d.mounts.toPod(m.layout.confDir) ?? 'the pod path of ' + m.layout.confDir}"`,
       }));
     }
     if (c.logLevel !== undefined && !facts.MULTUS_LOG_LEVELS.includes(String(c.logLevel).toLowerCase())) {
       out.push(at(m, d, 'daemon-config-valid', {
-        field: configField('logLevel'), found: JSON.stringify(c.logLevel), expected: facts.MULTUS_LOG_LEVELS.join(' | '),
-        message: 'the daemon ignores an unknown logLevel and stays at "panic"', fix: `use one of ${facts.MULTUS_LOG_LEVELS.join(', ')}`,
+        field: configField('logLevel'),
+        found: JSON.stringify(c.logLevel),
+        expected: facts.MULTUS_LOG_LEVELS.join(' | '),
+        message: 'the daemon ignores an unknown logLevel and stays at "panic"',
+        fix: `use one of ${facts.MULTUS_LOG_LEVELS.join(', ')}`,
       }));
     }
     return out;
@@ -363,8 +386,11 @@ const imagePinned: Rule = {
     return all.flatMap(([field, c]) => {
       const problem = imageProblem(c?.image);
       return problem ? [m.finding(w, 'image-pinned', E, {
-        field, found: String(c?.image), expected: 'a release tag (such as v4.3.0-thick) or a @sha256 digest',
-        message: `container "${c?.name}": ${problem}`, fix: 'pin a release tag or a digest',
+        field,
+        found: String(c?.image),
+        expected: 'a release tag (such as v4.3.0-thick) or a @sha256 digest',
+        message: `container "${c?.name}": ${problem}`,
+        fix: 'pin a release tag or a digest',
       })] : [];
     });
   }),
@@ -391,13 +417,18 @@ const nadCrd: Rule = {
     ...m.objects.filter((o) => o.kind === 'CustomResourceDefinition' && o.manifest.spec?.names?.kind === facts.NAD_KIND)
       .filter((o) => o.name !== facts.NAD_CRD_NAME || o.manifest.spec?.group !== facts.NAD_GROUP)
       .map((o) => m.finding(o, 'nad-crd', E, {
-        field: 'metadata.name', found: `${o.name} (group ${o.manifest.spec?.group})`, expected: `${facts.NAD_CRD_NAME} (group ${facts.NAD_GROUP})`,
+        field: 'metadata.name',
+        found: `${o.name} (group ${o.manifest.spec?.group})`,
+        expected: `${facts.NAD_CRD_NAME} (group ${facts.NAD_GROUP})`,
         message: 'Multus and the NAD client look the CRD up as network-attachment-definitions in group k8s.cni.cncf.io',
         fix: `name it ${facts.NAD_CRD_NAME}, with plural network-attachment-definitions and group ${facts.NAD_GROUP}`,
       })),
     ...m.nads.filter((o) => o.manifest.apiVersion !== `${facts.NAD_GROUP}/v1`).map((o) => m.finding(o, 'nad-crd', E, {
-      field: 'apiVersion', found: String(o.manifest.apiVersion), expected: `${facts.NAD_GROUP}/v1`,
-      message: 'the NetworkAttachmentDefinition API is served only as k8s.cni.cncf.io/v1', fix: `set apiVersion to ${facts.NAD_GROUP}/v1`,
+      field: 'apiVersion',
+      found: String(o.manifest.apiVersion),
+      expected: `${facts.NAD_GROUP}/v1`,
+      message: 'the NetworkAttachmentDefinition API is served only as k8s.cni.cncf.io/v1',
+      fix: `set apiVersion to ${facts.NAD_GROUP}/v1`,
     })),
   ],
 };
@@ -421,11 +452,13 @@ const pluginAvailable: Rule = {
   check: (m) => {
     const available = new Set(m.layout.bundledPlugins);
     for (const i of m.installers) {
-      if (i.mounts.toHost(i.target)?.equals(m.layout.binDir)) i.plugins.forEach((p) => available.add(p));
+      if (i.mounts.toHost(i.target)?.isSame(m.layout.binDir)) i.plugins.forEach((p) => available.add(p));
     }
     const out: Finding[] = [];
     const missing = (o: Obj, field: string, plugin: string, usedBy: string) => m.finding(o, 'plugin-available', E, {
-      field, found: plugin, expected: `one of the plugins in ${m.layout.binDir}: ${[...available].sort().join(', ')}`,
+      field,
+      found: plugin,
+      expected: `one of the plugins in ${m.layout.binDir}: ${[...available].sort().join(', ')}`,
       message: `${usedBy} uses plugin "${plugin}", which is neither bundled by ${m.layout.layoutName} nor installed into ${m.layout.binDir}: ` +
         `ADD fails with 'failed to find plugin "${plugin}" in path [${m.layout.binDir}]'`,
       fix: plugin === 'multus-shim'
