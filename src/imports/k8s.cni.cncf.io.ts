@@ -15,7 +15,7 @@ export class NetworkAttachmentDefinition extends ApiObject {
   public static readonly GVK: GroupVersionKind = {
     apiVersion: 'k8s.cni.cncf.io/v1',
     kind: 'NetworkAttachmentDefinition',
-  };
+  }
 
   /**
    * Renders a Kubernetes manifest for "NetworkAttachmentDefinition".
