@@ -65,7 +65,7 @@ project.addTask('import', {
     {
       exec:
         'cdk8s import imports/k8s.cni.cncf.io_network-attachment-definitions.yaml ' +
-        '--language typescript --output src/imports',
+        '--language typescript --output src/imports --no-check-upgrade',
     },
   ],
 });

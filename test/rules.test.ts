@@ -144,6 +144,17 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
     expect(errors).toContain('which would take /run with it');
   });
 
+  test('socket-dir and bin-dir-same-path: a host-space value that carries a pod mount prefix', () => {
+    const { chart, multus } = thickChart();
+    patchDaemonConfig(multus, (c) => {
+      c.daemonSocketDir = '/host/run/multus';
+      c.binDir = '/hostroot/var/lib/rancher/k3s/data/cni';
+    });
+    const errors = synthErrors(chart).join('\n');
+    expect(errors).toContain('daemonSocketDir is read by multus-shim on the host, but /host/run/multus carries the daemon container\'s mount prefix /host/run');
+    expect(errors).toContain('binDir = /hostroot/var/lib/rancher/k3s/data/cni carries the pod mount prefix /hostroot');
+  });
+
   test('log-file: a log file inside the image, which the shim writes on the host', () => {
     const { chart, multus } = thickChart();
     patchDaemonConfig(multus, (c) => {

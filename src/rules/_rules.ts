@@ -1,5 +1,5 @@
 import * as facts from '../_facts';
-import { MountTable } from '../mount-table';
+import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
 import { asArray, Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
 import { Finding, Severity } from './finding';
@@ -59,6 +59,17 @@ function intendedHost(m: Model, key: string): HostPath | undefined {
  */
 function dedicatedView(mounts: MountTable, host: HostPath): PodPath | undefined {
   return MountTable.of(mounts.entries.filter((e) => !e.hostPath?.isSame(HostPath.ROOT))).toPod(host);
+}
+
+/**
+ * The mount whose pod prefix a host-space value carries: a mount at a path other than its host
+ * path (such as host /run at /host/run) under which the value lies.
+ */
+function podPrefixIn(mounts: MountTable, value: string): MountEntry | undefined {
+  const pod = tryPod(value);
+  if (!pod) return undefined;
+  const m = mounts.mountAt(pod);
+  return m?.hostPath && m.hostPath.path !== m.mountPath.path ? m : undefined;
 }
 
 const podPathMounted: Rule = {
@@ -142,7 +153,10 @@ const binDirSamePath: Rule = {
     const f = (found: string, message: string) => at(m, d, 'bin-dir-same-path', { field: configField('binDir'), found, expected: `${bin}, the same path in pod and host`, message, fix });
     if (!pod) return [f(JSON.stringify(v.value), 'binDir must be an absolute path')];
     const host = d.mounts.toHost(pod);
-    if (pod.path !== bin.path) {
+    const prefixed = podPrefixIn(d.mounts, pod.path);
+    if (pod.path !== bin.path && prefixed) {
+      out.push(f(`${pod} (host ${host})`, `${label} = ${pod} carries the pod mount prefix ${prefixed.mountPath}: the daemon finds plugins there in the pod, then runs ${pod} chrooted on the host, where no such dir exists`));
+    } else if (pod.path !== bin.path) {
       out.push(f(pod.path, `${label} = ${pod}, but containerd on this ${m.layout.layoutName} node runs plugins from ${bin}; delegates looked up in ${pod} are not the node's plugins`));
     } else if (!host) {
       out.push(f(pod.path, `${label} = ${pod} is not mounted in container "${d.container.name}": the daemon checks plugins with stat in the pod, then runs them chrooted on the host, so the dir must be mounted at the same path`));
@@ -196,7 +210,16 @@ const socketDir: Rule = {
     const shimValue = configValue(d, 'daemonSocketDir', facts.MULTUS_DEFAULT_SOCKET_DIR)!;
     const shim = tryHost(shimValue.value);
     const out: Finding[] = [];
-    if (!shim || !shim.isSame(host)) {
+    const prefixed = shimValue.isDefault ? undefined : podPrefixIn(d.mounts, shimValue.value);
+    if (prefixed) {
+      out.push(at(m, d, 'socket-dir', {
+        field: configField('daemonSocketDir'),
+        found: shimValue.value,
+        expected: `${host}, a host path`,
+        message: `daemonSocketDir is read by multus-shim on the host, but ${shimValue.value} carries the daemon container's mount prefix ${prefixed.mountPath} (host ${prefixed.hostPath})`,
+        fix: `set daemonSocketDir to "${host}"`,
+      }));
+    } else if (!shim || !shim.isSame(host)) {
       out.push(at(m, d, 'socket-dir', {
         field: configField(shimValue.isDefault ? 'socketDir' : 'daemonSocketDir'),
         found: `socketDir ${pod} (host ${host}), daemonSocketDir ${shimValue.value}${shimValue.isDefault ? ' (default)' : ''}`,
