@@ -1,0 +1,67 @@
+import { Address4, Address6 } from 'ip-address';
+
+/** A parsed address or prefix, of either family. */
+export interface Ip {
+  readonly family: 4 | 6;
+  readonly text: string;
+  /** The address itself (without prefix). */
+  readonly address: string;
+  readonly prefix: number;
+  readonly value: bigint;
+  readonly network: bigint;
+  readonly broadcast: bigint;
+  readonly bits: number;
+}
+
+/**
+ * Parses an address (`192.168.1.10`, `fd00::10`) or a prefix (`192.168.1.0/24`).
+ * @param field the field name, for the message
+ */
+export function parseIp(field: string, text: string, requirePrefix: boolean): Ip {
+  if (typeof text !== 'string' || text.trim() !== text || text === '') {
+    throw new Error(`${field}: ${JSON.stringify(text)} is not an IP address`);
+  }
+  const hasPrefix = text.includes('/');
+  if (requirePrefix && !hasPrefix) {
+    throw new Error(`${field}: ${JSON.stringify(text)} has no prefix length; write it as a CIDR such as 192.168.1.0/24`);
+  }
+  if (!requirePrefix && hasPrefix) {
+    throw new Error(`${field}: ${JSON.stringify(text)} must be a plain address, without a prefix length`);
+  }
+  const v6 = text.includes(':');
+  let parsed: Address4 | Address6;
+  try {
+    parsed = v6 ? new Address6(text) : new Address4(text);
+  } catch {
+    throw new Error(`${field}: ${JSON.stringify(text)} is not a valid IPv${v6 ? 6 : 4} ${hasPrefix ? 'CIDR' : 'address'}`);
+  }
+  const bits = v6 ? 128 : 32;
+  const prefix = hasPrefix ? Number(text.slice(text.indexOf('/') + 1)) : bits;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
+    throw new Error(`${field}: ${JSON.stringify(text)} has an invalid prefix length`);
+  }
+  const value = parsed.bigInt();
+  // Prefix arithmetic on bigints: 2^(host bits) is the block size.
+  const block = 2n ** BigInt(bits - prefix);
+  const network = value - (value % block);
+  return {
+    family: v6 ? 6 : 4,
+    text,
+    address: v6 ? (parsed as Address6).correctForm() : (parsed as Address4).correctForm(),
+    prefix,
+    value,
+    network,
+    broadcast: network + (1n << size) - 1n,
+    bits,
+  };
+}
+
+/** The textual form of an address value of a family. */
+export function formatIp(family: 4 | 6, value: bigint): string {
+  return family === 4 ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+}
+
+/** Whether an address lies in a subnet. */
+export function contains(subnet: Ip, address: Ip): boolean {
+  return subnet.family === address.family && address.value >= subnet.network && address.value <= subnet.broadcast;
+}

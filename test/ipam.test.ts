@@ -1,0 +1,83 @@
+import { Ipam } from '../src';
+
+describe('Ipam', () => {
+  test('fixedAddress is static IPAM with one address', () => {
+    expect(Ipam.fixedAddress('192.168.1.200/24', { gateway: '192.168.1.1', routes: [{ dst: '0.0.0.0/0' }] }).toJson()).toEqual({
+      type: 'static', addresses: [{ address: '192.168.1.200/24', gateway: '192.168.1.1' }], routes: [{ dst: '0.0.0.0/0' }],
+    });
+  });
+
+  test('host-local with ranges, range sets, IPv6 and dual-stack', () => {
+    const ipam = Ipam.hostLocal({
+      ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220', gateway: '192.168.1.1' }, { subnet: 'fd00:1::/64' }],
+      rangeSets: [[{ subnet: '10.0.0.0/24' }, { subnet: '10.0.1.0/24' }]],
+      routes: [{ dst: '0.0.0.0/0', gw: '192.168.1.1' }],
+    });
+    expect(ipam.toJson()).toEqual({
+      type: 'host-local',
+      ranges: [
+        [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220', gateway: '192.168.1.1' }],
+        [{ subnet: 'fd00:1::/64' }],
+        [{ subnet: '10.0.0.0/24' }, { subnet: '10.0.1.0/24' }],
+      ],
+      routes: [{ dst: '0.0.0.0/0', gw: '192.168.1.1' }],
+    });
+    expect(ipam.subnets).toEqual(['192.168.1.0/24', 'fd00:1::/64', '10.0.0.0/24', '10.0.1.0/24']);
+  });
+
+  test('dhcp and none', () => {
+    expect(Ipam.dhcp().toJson()).toEqual({ type: 'dhcp' });
+    expect(Ipam.none().toJson()).toBeUndefined();
+    expect(Ipam.none().type).toBeUndefined();
+  });
+
+  test('fails when a host-local subnet has host bits set (the address used as a subnet)', () => {
+    expect(() => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.200/24' }] }))
+      .toThrow(/ranges\[0\]\.subnet: 192\.168\.1\.200\/24 has host bits set .*the subnet is 192\.168\.1\.0\/24.*Ipam\.fixedAddress\("192\.168\.1\.200\/24"\)/);
+  });
+
+  test.each([
+    [{ subnet: '192.168.1.0/31' }, /too small for host-local/],
+    [{ subnet: '192.168.1.0/32' }, /too small/],
+    [{ subnet: 'fd00::/127' }, /too small/],
+    [{ subnet: '192.168.1.0/24', gateway: '192.168.2.1' }, /gateway: 192\.168\.2\.1 is outside the subnet 192\.168\.1\.0\/24/],
+    [{ subnet: '192.168.1.0/24', gateway: '192.168.1.0' }, /is the network address of 192\.168\.1\.0\/24, not a router/],
+    [{ subnet: '192.168.1.0/24', gateway: '192.168.1.255' }, /broadcast address/],
+    [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.0' }, /rangeStart: 192\.168\.1\.0 is the network address.*start at 192\.168\.1\.1/],
+    [{ subnet: '192.168.1.0/24', rangeEnd: '192.168.1.255' }, /rangeEnd: 192\.168\.1\.255 is the broadcast address.*end at 192\.168\.1\.254/],
+    [{ subnet: '192.168.1.0/24', rangeStart: '192.168.2.10' }, /outside the subnet/],
+    [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.50', rangeEnd: '192.168.1.10' }, /comes after rangeEnd.*swap/],
+    [{ subnet: '192.168.1.0' }, /has no prefix length/],
+    [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.10/24' }, /must be a plain address/],
+    [{ subnet: '300.1.1.0/24' }, /is not a valid IPv4 CIDR/],
+  ])('fails when a range is %j', (range, message) => {
+    expect(() => Ipam.hostLocal({ ranges: [range] })).toThrow(message);
+  });
+
+  test('fails when a range set mixes families, or nothing is given', () => {
+    expect(() => Ipam.hostLocal({ rangeSets: [[{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }]] })).toThrow(/mixes address families/);
+    expect(() => Ipam.hostLocal({})).toThrow(/at least one range/);
+    expect(() => Ipam.hostLocal({ rangeSets: [[]] })).toThrow(/no empty range set/);
+  });
+
+  test.each([
+    ['192.168.1.0/24', undefined, /is the network address of its subnet/],
+    ['192.168.1.255/24', undefined, /broadcast address/],
+    ['192.168.1.200', undefined, /has no prefix length/],
+    ['192.168.1.200/24', '10.0.0.1', /outside the subnet 192\.168\.1\.0\/24/],
+    ['192.168.1.200/24', '192.168.1.200', /is the address itself/],
+  ])('fails when a static address is %s with gateway %s', (address, gateway, message) => {
+    expect(() => Ipam.fixedAddress(address, { gateway })).toThrow(message);
+  });
+
+  test('fails on routes with host bits or mixed families', () => {
+    expect(() => Ipam.fixedAddress('192.168.1.200/24', { routes: [{ dst: '10.1.2.3/16' }] })).toThrow(/routes\[0\]\.dst 10\.1\.2\.3\/16 has host bits set; the prefix is 10\.1\.0\.0\/16/);
+    expect(() => Ipam.fixedAddress('192.168.1.200/24', { routes: [{ dst: '0.0.0.0/0', gw: 'fd00::1' }] })).toThrow(/different address families/);
+  });
+
+  test('accepts /31 and /32 static addresses, which have no network or broadcast address', () => {
+    expect(() => Ipam.fixedAddress('10.0.0.1/31')).not.toThrow();
+    expect(() => Ipam.fixedAddress('10.0.0.1/32')).not.toThrow();
+    expect(() => Ipam.fixedAddress('fd00::1/64', { gateway: 'fd00::ffff' })).not.toThrow();
+  });
+});
