@@ -51,7 +51,7 @@ export function parseIp(field: string, text: string, requirePrefix: boolean): Ip
     prefix,
     value,
     network,
-    broadcast: network + (1n << size) - 1n,
+    broadcast: network + block - 1n,
     bits,
   };
 }
