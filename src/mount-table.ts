@@ -1,3 +1,4 @@
+import { asArray } from './_json';
 import { HostPath, PodPath } from './paths';
 
 /**
@@ -149,8 +150,4 @@ export class MountTable {
   public isMountPoint(path: PodPath): boolean {
     return this.entries.some((e) => e.mountPath.isSame(path));
   }
-}
-
-function asArray(value: unknown): any[] {
-  return Array.isArray(value) ? value : [];
 }

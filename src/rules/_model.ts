@@ -1,4 +1,5 @@
 import * as facts from '../_facts';
+import { argvOf, asArray } from '../_json';
 import { ICniNodeLayout } from '../cni-paths';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -78,7 +79,7 @@ export class Model {
 
   private readDaemon(owner: Obj, podSpec: any, container: any, containerIndex: number): ThickDaemon {
     const mounts = MountTable.fromPodSpec(podSpec, container.name);
-    const argv = [...asArray(container.command), ...asArray(container.args)].map(String);
+    const argv = argvOf(container);
     const configArg = flagValue(argv, ['-config', '--config']);
     const configPath = PodPath.of(configArg ?? facts.MULTUS_DAEMON_CONFIG_PATH);
     const field = `spec.template.spec.containers[${containerIndex}].volumeMounts`;
@@ -137,8 +138,7 @@ export function podSpecOf(m: any): any {
 }
 
 function isMultusDaemon(c: any): boolean {
-  const argv0 = asArray(c?.command)[0] ?? asArray(c?.args)[0];
-  return typeof argv0 === 'string' && argv0.split('/').pop() === 'multus-daemon';
+  return argvOf(c)[0]?.split('/').pop() === 'multus-daemon';
 }
 
 /** Environment variables of this library's plugin installer (see `_plugin-installer.ts`). */
@@ -146,7 +146,7 @@ export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
 export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
 
 function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undefined {
-  const argv = [...asArray(c?.command), ...asArray(c?.args)].map(String);
+  const argv = argvOf(c);
   const index = asArray(podSpec.initContainers).indexOf(c);
   const base = `spec.template.spec.initContainers[${index}]`;
   const make = (target: string, targetField: string, plugins: string[]): Installer | undefined => {
@@ -175,10 +175,6 @@ export function flagValue(argv: string[], names: string[]): string | undefined {
     }
   }
   return undefined;
-}
-
-export function asArray(value: unknown): any[] {
-  return Array.isArray(value) ? value : [];
 }
 
 export function truncate(text: string, max = 120): string {

@@ -1,7 +1,8 @@
 import * as facts from '../_facts';
+import { asArray } from '../_json';
 import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
-import { asArray, Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
+import { Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
 import { Finding, Severity } from './finding';
 
 /** One check: a stable id, what it catches, and the function that finds it. */
@@ -220,14 +221,13 @@ const socketDir: Rule = {
         fix: `set daemonSocketDir to "${host}"`,
       }));
     } else if (!shim || !shim.isSame(host)) {
+      const shimSeenAt = d.mounts.toPod(shim ?? HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR));
       out.push(at(m, d, 'socket-dir', {
         field: configField(shimValue.isDefault ? 'socketDir' : 'daemonSocketDir'),
         found: `socketDir ${pod} (host ${host}), daemonSocketDir ${shimValue.value}${shimValue.isDefault ? ' (default)' : ''}`,
         expected: 'both naming the same host dir',
         message: `the daemon listens on host ${host}/multus.sock, but multus-shim on the host dials ${shim ?? shimValue.value}/multus.sock`,
-        fix: d.mounts.toPod(shim ?? HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR))
-          ? `set socketDir to "${d.mounts.toPod(shim ?? HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR))}"`
-          : `set daemonSocketDir to "${host}"`,
+        fix: shimSeenAt ? `set socketDir to "${shimSeenAt}"` : `set daemonSocketDir to "${host}"`,
       }));
     }
     if (d.mounts.isMountPoint(pod)) {

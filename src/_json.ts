@@ -1,0 +1,11 @@
+/** Helpers for reading Kubernetes JSON that may be malformed (manifests of any origin). */
+
+/** The value if it is an array, else an empty array. */
+export function asArray(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** A container's command line: `command` then `args`, as strings. */
+export function argvOf(container: any): string[] {
+  return [...asArray(container?.command), ...asArray(container?.args)].map(String);
+}
