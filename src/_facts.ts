@@ -62,5 +62,10 @@ export const NAD_CRD_NAME = 'network-attachment-definitions.k8s.cni.cncf.io';
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 
+/** The dhcp plugin's daemon socket dir on the host (plugins/ipam/dhcp). */
+export const DHCP_SOCKET_DIR = '/run/cni';
+/** A small image with a shell, for helper containers. */
+export const BUSYBOX_IMAGE = 'busybox:1.36.1';
+
 /** Image tags that move: a deployment that names one changes under its users. */
 export const MOVING_TAG = /^(latest|snapshot.*|stable.*|main|master)$/;

@@ -6,3 +6,8 @@ export * from './rules/finding';
 export * from './rules/multus-rules';
 export * as nad from './imports/k8s.cni.cncf.io';
 export * from './ipam';
+export * from './network';
+export * from './macvlan-network';
+export * from './ipvlan-network';
+export * from './kubevirt';
+export * from './dhcp-daemon';

@@ -1,0 +1,95 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as facts from './_facts';
+import { AppValidator } from './_validator';
+import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
+import { MountTable } from './mount-table';
+import { PodPath } from './paths';
+import { imageProblem } from './rules/_rules';
+
+/** Props for `DhcpDaemon`. */
+export interface DhcpDaemonProps {
+  /**
+   * The CNI layout of the nodes.
+   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
+   */
+  readonly paths?: ICniNodeLayout;
+  /**
+   * The namespace.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * An image with a POSIX shell; the daemon binary itself comes from the node's bin dir.
+   * @default 'busybox:1.36.1'
+   */
+  readonly image?: string;
+  /**
+   * Node labels the daemon is restricted to.
+   * @default { 'kubernetes.io/os': 'linux' }
+   */
+  readonly nodeSelector?: { [label: string]: string };
+}
+
+/**
+ * The DHCP daemon that the `dhcp` IPAM plugin talks to on every node: the `dhcp` plugin in
+ * `daemon` mode, run from the node's CNI bin dir (where MultusThick installs it), listening on
+ * host `/run/cni/dhcp.sock`, after removing a stale socket.
+ */
+export class DhcpDaemon extends Construct {
+  /** The node layout. */
+  public readonly paths: ICniNodeLayout;
+  /** The DaemonSet. */
+  public readonly daemonSet: kplus.DaemonSet;
+
+  public constructor(scope: Construct, id: string, props: DhcpDaemonProps = {}) {
+    super(scope, id);
+    const image = props.image ?? facts.BUSYBOX_IMAGE;
+    const problem = imageProblem(image);
+    if (problem) throw new Error(`DhcpDaemon: image ${problem}; pin a release tag or a digest`);
+    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    const layout = this.paths;
+    const labels = { app: 'cni-dhcp-daemon' };
+    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+      metadata: { name: 'cni-dhcp-daemon', namespace: props.namespace ?? 'kube-system', labels },
+      podMetadata: { labels },
+      hostNetwork: true,
+      securityContext: { ensureNonRoot: false },
+      automountServiceAccountToken: false,
+      isolate: false,
+    });
+    this.daemonSet.scheduling.attract(kplus.Node.labeled(
+      ...Object.entries(props.nodeSelector ?? { 'kubernetes.io/os': 'linux' }).map(([k, v]) => kplus.NodeLabelQuery.is(k, v))));
+    this.daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
+
+    const bin = kplus.Volume.fromHostPath(this, 'BinVolume', 'cni-bin', { path: layout.binDirMountRoot.path });
+    const sock = kplus.Volume.fromHostPath(this, 'SocketVolume', 'cni-socket', { path: facts.DHCP_SOCKET_DIR, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
+    const netns = kplus.Volume.fromHostPath(this, 'NetnsVolume', 'host-run-netns', { path: '/run/netns', type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
+    const mounts = MountTable.of([{ mountPath: PodPath.of(layout.binDirMountRoot.path), volumeName: 'cni-bin', hostPath: layout.binDirMountRoot, readOnly: true }]);
+    const dhcp = mounts.toPod(layout.binDir.join('dhcp'))!.path;
+    const privileged: kplus.ContainerSecurityContextProps = { privileged: true, allowPrivilegeEscalation: true, ensureNonRoot: false, readOnlyRootFilesystem: false };
+    this.daemonSet.addInitContainer({
+      name: 'remove-stale-socket',
+      image,
+      command: ['rm', '-f', `${facts.DHCP_SOCKET_DIR}/dhcp.sock`],
+      securityContext: privileged,
+      resources: { cpu: { request: kplus.Cpu.millis(10) } },
+      volumeMounts: [{ path: facts.DHCP_SOCKET_DIR, volume: sock }],
+    });
+    const c = this.daemonSet.addContainer({
+      name: 'dhcp-daemon',
+      image,
+      command: [dhcp, 'daemon'],
+      securityContext: privileged,
+      resources: { cpu: { request: kplus.Cpu.millis(10) } },
+    });
+    c.mount(layout.binDirMountRoot.path, bin, { readOnly: true });
+    c.mount(facts.DHCP_SOCKET_DIR, sock);
+    // containerd names pod network namespaces /var/run/netns/cni-...; the daemon opens that path.
+    c.mount('/run/netns', netns, { propagation: kplus.MountPropagation.HOST_TO_CONTAINER });
+    c.mount('/var/run/netns', netns, { propagation: kplus.MountPropagation.HOST_TO_CONTAINER });
+    ApiObject.of(this.daemonSet).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-node-critical'));
+    AppValidator.of(this).register(layout, this);
+  }
+}

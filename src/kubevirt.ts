@@ -1,0 +1,79 @@
+import { MacvlanMode, MacvlanNetwork } from './macvlan-network';
+import { CniNetwork, _checkInterfaceName } from './network';
+
+/**
+ * How a KubeVirt VM's interface is bound to the pod's network.
+ */
+export class KubeVirtBinding {
+  /** The VM's NIC bridged to the pod interface. On macvlan only with macvlan `passthru`. */
+  public static bridge(): KubeVirtBinding {
+    return new KubeVirtBinding('bridge', { bridge: {} });
+  }
+
+  /** The macvtap binding plugin: the VM's NIC is a macvtap on the network's master. */
+  public static macvtap(): KubeVirtBinding {
+    return new KubeVirtBinding('macvtap', { binding: { name: 'macvtap' } });
+  }
+
+  /** NAT behind the pod's address; for the pod network only. */
+  public static masquerade(): KubeVirtBinding {
+    return new KubeVirtBinding('masquerade', { masquerade: {} });
+  }
+
+  /** The binding's name. */
+  public readonly name: string;
+  /** @internal */
+  public readonly _json: { [key: string]: any };
+
+  private constructor(name: string, json: { [key: string]: any }) {
+    this.name = name;
+    this._json = json;
+  }
+}
+
+/** One VM network and its interface, to place in `spec.template.spec.networks` and `...domain.devices.interfaces`. */
+export interface KubeVirtNetworkEntries {
+  /** The entry for `spec.template.spec.networks`. */
+  readonly network: any;
+  /** The entry for `spec.template.spec.domain.devices.interfaces`. */
+  readonly iface: any;
+}
+
+/**
+ * Helpers for KubeVirt VMs on secondary networks. KubeVirt writes the Multus annotation on the
+ * launcher pod itself: never add one by hand to a VM, and never make a NetworkAttachmentDefinition
+ * for the pod network.
+ */
+export class KubeVirt {
+  /** The pod (primary) network of a VM, as `pod: {}`, with masquerade binding. */
+  public static podNetwork(name: string = 'default'): KubeVirtNetworkEntries {
+    _checkInterfaceName('KubeVirt.podNetwork: name', name);
+    return { network: { name, pod: {} }, iface: { name, ...KubeVirtBinding.masquerade()._json } };
+  }
+
+  /**
+   * A secondary network of a VM: `multus.networkName` as `namespace/name`, and the interface with
+   * its binding. Refuses the bridge binding on a macvlan network that is not in passthru mode,
+   * which passes no inbound traffic (the VM's MAC is not the macvlan device's).
+   */
+  public static secondaryNetwork(network: CniNetwork, binding: KubeVirtBinding, name?: string): KubeVirtNetworkEntries {
+    const entryName = name ?? network.name;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(entryName)) {
+      throw new Error(`KubeVirt.secondaryNetwork: name ${JSON.stringify(entryName)} must be a DNS label`);
+    }
+    if (binding.name === 'masquerade') {
+      throw new Error(`KubeVirt.secondaryNetwork: masquerade binds only the pod network; use KubeVirtBinding.bridge() or macvtap() for "${network.name}"`);
+    }
+    if (binding.name === 'bridge' && network instanceof MacvlanNetwork && network.mode !== MacvlanMode.PASSTHRU) {
+      throw new Error(`KubeVirt.secondaryNetwork: the bridge binding on macvlan network "${network.name}" (mode ${network.mode}) passes no inbound traffic: ` +
+        'macvlan drops frames for the VM\'s MAC, which is not the macvlan device\'s (kubevirt issues #2925, #5483). ' +
+        'Use KubeVirtBinding.macvtap(), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network');
+    }
+    return {
+      network: { name: entryName, multus: { networkName: `${network.namespace}/${network.name}` } },
+      iface: { name: entryName, ...binding._json },
+    };
+  }
+
+  private constructor() {}
+}

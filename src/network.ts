@@ -1,0 +1,230 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { contains, parseIp } from './_ip';
+import * as facts from './_facts';
+import * as nad from './imports/k8s.cni.cncf.io';
+import { Ipam } from './ipam';
+
+/**
+ * Runtime capabilities a network declares, so that Multus passes per-pod requests to the plugin
+ * as runtime config. Without them a requested address or MAC reaches the plugins only through
+ * CNI_ARGS, where each plugin behaves differently (static even adds a second address).
+ */
+export interface NetworkCapabilities {
+  /**
+   * Pods may request addresses (`ips` in the networks annotation).
+   * @default false
+   */
+  readonly ips?: boolean;
+  /**
+   * Pods may request a MAC address (`mac` in the networks annotation).
+   * @default false
+   */
+  readonly mac?: boolean;
+}
+
+/**
+ * How a pod is attached to a network.
+ */
+export interface AttachmentOptions {
+  /**
+   * The interface name in the pod (at most 15 characters, unique in the pod).
+   * @default - `net<N>`, N counting this pod's attachments from 1, as Multus would name it
+   */
+  readonly interface?: string;
+  /**
+   * Addresses to request, in CIDR form (`192.168.1.205/24`), inside the network's subnets. The
+   * network must declare `capabilities.ips`; only for a workload with exactly one pod.
+   * @default - the network's IPAM chooses
+   */
+  readonly ips?: string[];
+  /**
+   * A MAC address to request. The network must declare `capabilities.mac`; only for a workload
+   * with exactly one pod.
+   * @default - a random MAC
+   */
+  readonly mac?: string;
+  /**
+   * Make this interface's gateway(s) the pod's default route, instead of the primary network's.
+   * @default - the primary network keeps the default route
+   */
+  readonly defaultRoute?: string[];
+}
+
+/**
+ * Options common to every secondary network.
+ */
+export interface CniNetworkOptions {
+  /**
+   * The NetworkAttachmentDefinition's name, which pods reference.
+   * @default - the construct id, lower-cased
+   */
+  readonly name?: string;
+  /**
+   * Its namespace.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * The CNI spec version of the config.
+   * @default '1.0.0'
+   */
+  readonly cniVersion?: string;
+  /**
+   * How the interface gets addresses.
+   * @default Ipam.none()
+   */
+  readonly ipam?: Ipam;
+  /**
+   * Capabilities for per-pod requests.
+   * @default - none
+   */
+  readonly capabilities?: NetworkCapabilities;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
+
+/** @internal Checks a Linux interface name (at most 15 characters, no '/' or whitespace). */
+export function _checkInterfaceName(field: string, value: string): void {
+  if (!IFNAME.test(value) || value === '.' || value === '..') {
+    throw new Error(`${field}: ${JSON.stringify(value)} is not a Linux interface name (1 to 15 characters of letters, digits, '_', '.', ':', '-')`);
+  }
+}
+
+/**
+ * A secondary network: a NetworkAttachmentDefinition holding one CNI plugin's config.
+ * Subclasses give the plugin type and its keys; the config JSON always has the key order
+ * cniVersion, name, type, the plugin's keys, capabilities, ipam.
+ */
+export abstract class CniNetwork extends Construct {
+  /** The NetworkAttachmentDefinition's name. */
+  public readonly name: string;
+  /** Its namespace. */
+  public readonly namespace: string;
+  /** The CNI spec version. */
+  public readonly cniVersion: string;
+  /** The IPAM. */
+  public readonly ipam: Ipam;
+  /** The declared capabilities. */
+  public readonly capabilities: NetworkCapabilities;
+  /** The plugin type (`macvlan`, `ipvlan`, ...). */
+  public readonly pluginType: string;
+  /** The NetworkAttachmentDefinition. */
+  public readonly resource: ApiObject;
+
+  protected constructor(scope: Construct, id: string, pluginType: string, options: CniNetworkOptions) {
+    super(scope, id);
+    this.pluginType = pluginType;
+    this.name = options.name ?? id.toLowerCase();
+    if (!DNS_LABEL.test(this.name)) {
+      throw new Error(`${this.constructor.name}: name ${JSON.stringify(this.name)} is not a DNS label (lower-case letters, digits and '-', at most 63); set name`);
+    }
+    this.namespace = options.namespace ?? 'default';
+    if (!DNS_LABEL.test(this.namespace)) throw new Error(`${this.constructor.name}: namespace ${JSON.stringify(this.namespace)} is not a DNS label`);
+    this.cniVersion = options.cniVersion ?? '1.0.0';
+    if (!/^\d+\.\d+\.\d+$/.test(this.cniVersion)) {
+      throw new Error(`${this.constructor.name}: cniVersion must look like "1.0.0", got ${JSON.stringify(this.cniVersion)}`);
+    }
+    this.ipam = options.ipam ?? Ipam.none();
+    this.capabilities = { ...options.capabilities };
+    this.resource = new nad.NetworkAttachmentDefinition(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      // Lazy: subclasses set their fields after this constructor returns.
+      spec: { config: Lazy.any({ produce: () => JSON.stringify(this.config) }) as any },
+    });
+  }
+
+  /**
+   * Attaches a pod, or every pod of a workload, to this network: writes an entry into the
+   * `k8s.v1.cni.cncf.io/networks` annotation (JSON form) of the pod template.
+   */
+  public attachTo(target: kplus.AbstractPod, options: AttachmentOptions = {}): void {
+    const where = `${this.constructor.name} "${this.name}": attachTo(${target.node.path})`;
+    const entries = attachmentsOf(target);
+    const iface = options.interface ?? `net${entries.length + 1}`;
+    _checkInterfaceName(`${where}: interface`, iface);
+    if (entries.some((e) => e.interface === iface)) {
+      throw new Error(`${where}: interface "${iface}" is already used by another attachment of this pod; give each attachment its own interface name`);
+    }
+    const ips = options.ips ?? [];
+    if (ips.length > 0) {
+      if (!this.capabilities.ips) {
+        throw new Error(`${where}: ips are requested, but the network does not declare capabilities.ips, so Multus passes them only as CNI_ARGS, which ${this.ipam.type ?? 'the plugin'} handles in its own way; set capabilities: { ips: true } on the network`);
+      }
+      if (this.ipam.subnets.length === 0) {
+        throw new Error(`${where}: ips are requested, but the network's IPAM (${this.ipam.type ?? 'none'}) assigns from no subnet that this library knows`);
+      }
+      const subnets = this.ipam.subnets.map((sn) => parseIp('subnet', sn, true));
+      for (const [i, ip] of ips.entries()) {
+        const parsed = parseIp(`${where}: ips[${i}]`, ip, true);
+        if (!subnets.some((sn) => contains(sn, parsed) && sn.prefix === parsed.prefix)) {
+          throw new Error(`${where}: ips[${i}] ${ip} is not inside the network's subnets (${this.ipam.subnets.join(', ')}) with the same prefix length`);
+        }
+      }
+    }
+    if (options.mac !== undefined) {
+      if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(options.mac)) throw new Error(`${where}: mac ${JSON.stringify(options.mac)} is not a MAC address like 02:00:00:00:00:01`);
+      if (parseInt(options.mac.slice(0, 2), 16) % 2 === 1) throw new Error(`${where}: mac ${options.mac} is a multicast address; the first octet must be even`);
+      if (!this.capabilities.mac) throw new Error(`${where}: a mac is requested, but the network does not declare capabilities.mac; set capabilities: { mac: true }`);
+    }
+    const fixed = ips.length > 0 || options.mac !== undefined ? 'a requested address or MAC' : this.ipam.type === 'static' ? 'static IPAM (a fixed address)' : undefined;
+    if (fixed) {
+      const pods = podCount(target);
+      if (pods !== 1) {
+        throw new Error(`${where}: ${fixed} gives every pod the same address, but ${target.node.id} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; use a workload with exactly one pod (replicas: 1), or Ipam.hostLocal for a range`);
+      }
+    }
+    for (const [i, gw] of (options.defaultRoute ?? []).entries()) parseIp(`${where}: defaultRoute[${i}]`, gw, false);
+    entries.push({
+      'name': this.name,
+      'namespace': this.namespace,
+      'interface': iface,
+      ...(ips.length ? { ips } : {}),
+      ...(options.mac ? { mac: options.mac } : {}),
+      ...(options.defaultRoute?.length ? { 'default-route': options.defaultRoute } : {}),
+    });
+    const metadata = target instanceof kplus.Workload ? target.podMetadata : target.metadata;
+    metadata.addAnnotation(facts.NETWORKS_ANNOTATION, JSON.stringify(entries));
+  }
+
+  /** The CNI config, as written into `spec.config`. */
+  public get config(): any {
+    const caps: { [k: string]: boolean } = {};
+    if (this.capabilities.ips) caps.ips = true;
+    if (this.capabilities.mac) caps.mac = true;
+    const ipam = this.ipam.toJson();
+    return {
+      cniVersion: this.cniVersion,
+      name: this.name,
+      type: this.pluginType,
+      ...this.pluginConfig(),
+      ...(Object.keys(caps).length ? { capabilities: caps } : {}),
+      ...(ipam ? { ipam } : {}),
+    };
+  }
+
+  /** The plugin's own keys, in the order they are written. */
+  protected abstract pluginConfig(): { [key: string]: any };
+}
+
+const ATTACHMENTS = new WeakMap<kplus.AbstractPod, { [key: string]: any }[]>();
+
+function attachmentsOf(target: kplus.AbstractPod): { [key: string]: any }[] {
+  let list = ATTACHMENTS.get(target);
+  if (!list) {
+    list = [];
+    ATTACHMENTS.set(target, list);
+  }
+  return list;
+}
+
+/** How many pods a target runs: 1 for a Pod, its replicas for a Deployment or StatefulSet. */
+function podCount(target: kplus.AbstractPod): string | number {
+  if (target instanceof kplus.Pod) return 1;
+  if (target instanceof kplus.Deployment) return target.hasAutoscaler ? 'an autoscaled number of pods' : target.replicas ?? 2;
+  if (target instanceof kplus.StatefulSet) return target.replicas ?? 1;
+  if (target instanceof kplus.DaemonSet) return 'one pod per node';
+  return 'any number of pods';
+}
