@@ -17,8 +17,11 @@ export class AppValidator extends Construct {
     return (root.node.tryFindChild(ID) as AppValidator | undefined) ?? new AppValidator(root as App);
   }
 
-  /** Layouts with the constructs that deploy onto nodes of that layout (judged only against it). */
-  private readonly layouts = new Map<ICniNodeLayout, Set<IConstruct>>();
+  /**
+   * Layouts, keyed by what they say about the node (two default K3sCniPaths are one layout), with
+   * the constructs that deploy onto nodes of that layout (judged only against it).
+   */
+  private readonly layouts = new Map<string, { layout: ICniNodeLayout; owners: Set<IConstruct> }>();
 
   private constructor(app: App) {
     super(app, ID);
@@ -27,9 +30,10 @@ export class AppValidator extends Construct {
 
   /** Judge `owner`'s objects against `layout` (and only against it). */
   public register(layout: ICniNodeLayout, owner?: IConstruct): void {
-    const owners = this.layouts.get(layout) ?? new Set();
-    if (owner) owners.add(owner);
-    this.layouts.set(layout, owners);
+    const key = layoutKey(layout);
+    const entry = this.layouts.get(key) ?? { layout, owners: new Set<IConstruct>() };
+    if (owner) entry.owners.add(owner);
+    this.layouts.set(key, entry);
   }
 
   private validate(): string[] {
@@ -40,9 +44,9 @@ export class AppValidator extends Construct {
       .map((o) => ({ construct: o, manifest: o.toJson(), source: o.node.path }));
     const errors: string[] = [];
     const seen = new Set<string>();
-    for (const [layout, owners] of this.layouts) {
+    for (const [key, { layout, owners }] of this.layouts) {
       // Objects deployed for another layout's nodes are not judged against this one.
-      const foreign = [...this.layouts].filter(([l]) => l !== layout).flatMap(([, o]) => [...o]);
+      const foreign = [...this.layouts].filter(([k]) => k !== key).flatMap(([, e]) => [...e.owners]);
       const input: ManifestObject[] = objects
         .filter((o) => !foreign.some((f) => isWithin(o.construct, f)) || [...owners].some((f) => isWithin(o.construct, f)))
         .map(({ manifest, source }) => ({ manifest, source }));
@@ -56,6 +60,12 @@ export class AppValidator extends Construct {
     }
     return errors;
   }
+}
+
+/** What a layout says about the node, as one string: equal layouts judge alike. */
+function layoutKey(l: ICniNodeLayout): string {
+  return JSON.stringify([l.layoutName, l.confDir.path, l.binDir.path, l.binDirMountRoot.path, [...l.bundledPlugins].sort(),
+    l.primaryNetworkConfigFile, l.primaryNetworkName, l.readinessIndicatorFile?.path, l.primaryConfigManagedByDistribution]);
 }
 
 function isWithin(c: IConstruct, ancestor: IConstruct): boolean {

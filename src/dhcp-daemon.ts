@@ -64,7 +64,9 @@ export class DhcpDaemon extends Construct {
     this.daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
 
     const bin = kplus.Volume.fromHostPath(this, 'BinVolume', 'cni-bin', { path: layout.binDirMountRoot.path });
-    const sock = kplus.Volume.fromHostPath(this, 'SocketVolume', 'cni-socket', { path: facts.DHCP_SOCKET_DIR, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
+    const sock = kplus.Volume.fromHostPath(this, 'SocketVolume', 'cni-socket', {
+      path: facts.DHCP_SOCKET_DIR, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE,
+    });
     const netns = kplus.Volume.fromHostPath(this, 'NetnsVolume', 'host-run-netns', { path: '/run/netns', type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
     const mounts = MountTable.of([{ mountPath: PodPath.of(layout.binDirMountRoot.path), volumeName: 'cni-bin', hostPath: layout.binDirMountRoot, readOnly: true }]);
     const dhcp = mounts.toPod(layout.binDir.join('dhcp'))!.path;

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { contains, parseIp } from './_ip';
 import * as facts from './_facts';
+import { contains, parseIp } from './_ip';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
 
@@ -178,9 +178,9 @@ export abstract class CniNetwork extends Construct {
     }
     for (const [i, gw] of (options.defaultRoute ?? []).entries()) parseIp(`${where}: defaultRoute[${i}]`, gw, false);
     entries.push({
-      'name': this.name,
-      'namespace': this.namespace,
-      'interface': iface,
+      name: this.name,
+      namespace: this.namespace,
+      interface: iface,
       ...(ips.length ? { ips } : {}),
       ...(options.mac ? { mac: options.mac } : {}),
       ...(options.defaultRoute?.length ? { 'default-route': options.defaultRoute } : {}),

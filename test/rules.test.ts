@@ -252,7 +252,9 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
     // Keeps this file honest: a new rule needs a test above.
     const covered = ['pod-path-meaning', 'pod-path-mounted', 'bin-dir-same-path', 'install-target', 'plugin-available',
       'socket-dir', 'log-file', 'thick-kubeconfig', 'force-cni-version', 'daemon-config-valid', 'daemon-config-mounted',
-      'daemon-pod', 'netns-visible', 'image-pinned', 'nad-crd', 'nad-config'];
+      'daemon-pod', 'netns-visible', 'image-pinned', 'nad-crd', 'nad-config',
+      // test/networks.test.ts
+      'network-name-unique', 'network-overlap', 'dhcp-daemon'];
     expect(MultusRules.all.map((r) => r.id).sort()).toEqual(covered.sort());
   });
 });

@@ -1,4 +1,5 @@
 import * as facts from '../_facts';
+import { parseIp } from '../_ip';
 import { asArray } from '../_json';
 import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -488,18 +489,15 @@ const pluginAvailable: Rule = {
         ? `add an init container that runs install_multus -t thick into ${m.layout.binDir}`
         : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
     });
+    for (const d of m.dhcpDaemons) {
+      if (!available.has('dhcp')) out.push(missing(d.owner, d.field, 'dhcp', `the DHCP daemon "${d.container}"`));
+    }
     for (const d of m.daemons) {
       if (!available.has('multus-shim')) out.push(missing(d.owner, `spec.template.spec.containers[${d.containerIndex}]`, 'multus-shim', 'the generated 00-multus.conf'));
     }
     for (const nad of m.nads) {
-      const text = nad.manifest.spec?.config;
-      if (typeof text !== 'string' || text.trim() === '') continue;
-      let config: any;
-      try {
-        config = JSON.parse(text);
-      } catch {
-        continue; // reported by nad-config
-      }
+      const config = parsedConfig(nad); // an unparsable config is reported by nad-config
+      if (!config) continue;
       for (const t of new Set(pluginTypes(config))) {
         if (!available.has(t)) out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
       }
@@ -540,8 +538,168 @@ const daemonConfigMounted: Rule = {
   check: (m) => m.findings.filter((f) => f.ruleId === 'daemon-config-mounted'),
 };
 
+/** A NAD's parsed CNI config, or undefined when it has none or it does not parse. */
+function parsedConfig(nad: Obj): any {
+  const text = nad.manifest.spec?.config;
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  try {
+    const config = JSON.parse(text);
+    return typeof config === 'object' && config !== null ? config : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function nadKey(nad: Obj): string {
+  return `${nad.namespace ?? 'default'}/${nad.name}`;
+}
+
+const networkNameUnique: Rule = {
+  id: 'network-name-unique',
+  severity: E,
+  summary: 'No two NetworkAttachmentDefinitions share a name in one namespace.',
+  catches: 'one network silently replacing another when the manifests are applied.',
+  check: (m) => {
+    const seen = new Map<string, Obj>();
+    const out: Finding[] = [];
+    for (const nad of m.nads) {
+      const first = seen.get(nadKey(nad));
+      if (first) {
+        out.push(m.finding(nad, 'network-name-unique', E, {
+          field: 'metadata.name',
+          found: nadKey(nad),
+          expected: 'a name used once per namespace',
+          message: `NetworkAttachmentDefinition ${nadKey(nad)} is defined twice${first.source ? ` (also at ${first.source})` : ''}; the one applied last wins`,
+          fix: 'give each network its own name',
+        }));
+      } else {
+        seen.set(nadKey(nad), nad);
+      }
+    }
+    return out;
+  },
+};
+
+/** The address intervals a plugin config hands out: static addresses and host-local ranges. */
+function addressIntervals(config: any): { family: number; start: bigint; end: bigint; text: string }[] {
+  const ipam = config?.ipam;
+  const out: { family: number; start: bigint; end: bigint; text: string }[] = [];
+  const parse = (text: unknown, prefix: boolean) => {
+    try {
+      return typeof text === 'string' ? parseIp('', text, prefix) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (ipam?.type === 'static') {
+    for (const a of asArray(ipam.addresses)) {
+      const ip = parse(a?.address, true);
+      if (ip) out.push({ family: ip.family, start: ip.value, end: ip.value, text: String(a.address) });
+    }
+  }
+  if (ipam?.type === 'host-local') {
+    for (const r of asArray(ipam.ranges).flatMap((set) => asArray(set))) {
+      const subnet = parse(r?.subnet, true);
+      if (!subnet) continue;
+      const start = parse(r.rangeStart, false)?.value ?? subnet.network + 1n;
+      const end = parse(r.rangeEnd, false)?.value ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
+      out.push({ family: subnet.family, start, end, text: `${r.subnet}${r.rangeStart || r.rangeEnd ? ` ${r.rangeStart ?? ''}-${r.rangeEnd ?? ''}` : ''}` });
+    }
+  }
+  return out;
+}
+
+const networkOverlap: Rule = {
+  id: 'network-overlap',
+  severity: E,
+  summary: 'Networks on the same master hand out disjoint fixed addresses and ranges.',
+  catches: 'two pods with the same address on one LAN, each network\'s IPAM unaware of the other.',
+  check: (m) => {
+    // One sweep per master and family over intervals sorted by start: O(n log n).
+    const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string }[]>();
+    for (const nad of m.nads) {
+      const config = parsedConfig(nad);
+      if (!config) continue;
+      const master = typeof config.master === 'string' ? config.master : '(default-route interface)';
+      for (const iv of addressIntervals(config)) {
+        const key = `${config.type}|${master}|${iv.family}`;
+        const list = groups.get(key) ?? [];
+        list.push({ nad, ...iv });
+        groups.set(key, list);
+      }
+    }
+    const out: Finding[] = [];
+    for (const [key, list] of groups) {
+      list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+      let widest = list[0];
+      for (const iv of list.slice(1)) {
+        if (iv.start <= widest.end && iv.nad !== widest.nad) {
+          out.push(m.finding(iv.nad, 'network-overlap', E, {
+            field: 'spec.config.ipam',
+            found: iv.text,
+            expected: `no overlap with ${nadKey(widest.nad)} (${widest.text})`,
+            message: `on master ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
+            fix: 'give each network on a master its own addresses, or use one network with one IPAM',
+          }));
+        }
+        if (iv.end > widest.end) widest = iv;
+      }
+    }
+    return out;
+  },
+};
+
+const dhcpDaemon: Rule = {
+  id: 'dhcp-daemon',
+  severity: E,
+  summary: 'Networks with DHCP IPAM have a DHCP daemon in the app, running the node\'s dhcp plugin and serving host /run/cni.',
+  catches: 'ADD failing with "dial unix /run/cni/dhcp.sock: connect: no such file or directory".',
+  check: (m) => {
+    const out: Finding[] = [];
+    for (const d of m.dhcpDaemons) {
+      const host = d.mounts.toHost(d.binary);
+      const expected = m.layout.binDir.join('dhcp');
+      if (!host?.isSame(expected)) {
+        out.push(m.finding(d.owner, 'dhcp-daemon', E, {
+          field: d.field,
+          found: host ? `${d.binary} (host ${host})` : `${d.binary} (inside the image)`,
+          expected: `host ${expected}`,
+          message: `the DHCP daemon "${d.container}" runs ${d.binary}, which is not the dhcp plugin in the node's bin dir ${m.layout.binDir}`,
+          fix: `mount host ${m.layout.binDirMountRoot} at the same path and run ${expected} daemon`,
+        }));
+      }
+      const sock = d.mounts.toHost(PodPath.of(facts.DHCP_SOCKET_DIR));
+      if (!sock?.isSame(HostPath.of(facts.DHCP_SOCKET_DIR))) {
+        out.push(m.finding(d.owner, 'dhcp-daemon', E, {
+          field: d.field,
+          found: sock ? `${facts.DHCP_SOCKET_DIR} means host ${sock}` : `${facts.DHCP_SOCKET_DIR} not mounted`,
+          expected: `host ${facts.DHCP_SOCKET_DIR} at ${facts.DHCP_SOCKET_DIR}`,
+          message: `the dhcp plugin on the host dials ${facts.DHCP_SOCKET_DIR}/dhcp.sock, but the daemon creates its socket where the host does not see it`,
+          fix: `mount host ${facts.DHCP_SOCKET_DIR} at ${facts.DHCP_SOCKET_DIR}`,
+        }));
+      }
+    }
+    if (m.dhcpDaemons.length > 0) return out;
+    for (const nad of m.nads) {
+      const config = parsedConfig(nad);
+      const plugins = Array.isArray(config?.plugins) ? config.plugins : [config];
+      if (plugins.some((p: any) => p?.ipam?.type === 'dhcp')) {
+        out.push(m.finding(nad, 'dhcp-daemon', E, {
+          field: 'spec.config.ipam.type',
+          found: 'dhcp',
+          expected: 'a DHCP daemon in the app',
+          message: `${nadKey(nad)} takes addresses from DHCP, but nothing runs the dhcp daemon on the nodes: ADD fails dialing ${facts.DHCP_SOCKET_DIR}/dhcp.sock`,
+          fix: 'add a DhcpDaemon to the app',
+        }));
+      }
+    }
+    return out;
+  },
+};
+
 /** Every rule, in the order findings are reported. */
 export const RULES: Rule[] = [
   daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile, thickKubeconfig,
   forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig, pluginAvailable,
+  networkNameUnique, networkOverlap, dhcpDaemon,
 ];

@@ -1,0 +1,193 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
+} from '../src';
+import { schemaErrors } from './_schema';
+import { objectOf, synthErrors } from './_util';
+
+const lanIpam = () => Ipam.fixedAddress('192.168.1.200/24', { gateway: '192.168.1.1' });
+
+describe('MacvlanNetwork', () => {
+  test('emits a NetworkAttachmentDefinition with a stable key order', () => {
+    const chart = Testing.chart();
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0', mtu: 1500, linkInContainer: true, ipam: lanIpam(), capabilities: { ips: true, mac: true } });
+    const nad = objectOf(Testing.synth(chart), 'NetworkAttachmentDefinition');
+    expect(nad.metadata).toEqual({ name: 'lan', namespace: 'default' });
+    expect(nad.spec.config).toBe(
+      '{"cniVersion":"1.0.0","name":"lan","type":"macvlan","master":"eth0","mode":"bridge","mtu":1500,"linkInContainer":true,' +
+      '"capabilities":{"ips":true,"mac":true},"ipam":{"type":"static","addresses":[{"address":"192.168.1.200/24","gateway":"192.168.1.1"}]}}');
+    expect(schemaErrors(nad)).toEqual([]);
+  });
+
+  test('defaults: mode bridge, no master (the default-route NIC), no IPAM', () => {
+    const chart = Testing.chart();
+    const n = new MacvlanNetwork(chart, 'Plain');
+    expect(n.config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'macvlan', mode: 'bridge' });
+  });
+
+  test.each([
+    [{ master: 'a-very-long-nic-name' }, /master: "a-very-long-nic-name" is not a Linux interface name/],
+    [{ mtu: 10 }, /mtu must be an integer from 68/],
+    [{ name: 'Lan_1' }, /name "Lan_1" is not a DNS label/],
+    [{ cniVersion: '1.0' }, /cniVersion must look like "1.0.0"/],
+    [{ mode: MacvlanMode.PASSTHRU, ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }] }) }, /PASSTHRU takes over the master/],
+  ])('fails when %j', (props, message) => {
+    expect(() => new MacvlanNetwork(Testing.chart(), 'n', props as any)).toThrow(message);
+  });
+});
+
+describe('IpvlanNetwork', () => {
+  test('emits l2, l3 and l3s modes', () => {
+    const chart = Testing.chart();
+    for (const mode of [IpvlanMode.L2, IpvlanMode.L3, IpvlanMode.L3S]) {
+      expect(new IpvlanNetwork(chart, `w${mode}`, { master: 'wlan0', mode, ipam: Ipam.dhcp() }).config)
+        .toEqual({ cniVersion: '1.0.0', name: `w${mode}`, type: 'ipvlan', master: 'wlan0', mode, ipam: { type: 'dhcp' } });
+    }
+  });
+
+  test('fails when a MAC capability is declared, which ipvlan cannot honour', () => {
+    expect(() => new IpvlanNetwork(Testing.chart(), 'w', { capabilities: { mac: true } })).toThrow(/master's MAC/);
+  });
+});
+
+describe('attachTo', () => {
+  function setup(replicas = 1) {
+    const chart = Testing.chart();
+    const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220' }] }), capabilities: { ips: true, mac: true } });
+    const web = new kplus.Deployment(chart, 'Web', { replicas, containers: [{ image: 'busybox:1.36', command: ['sleep', 'infinity'] }] });
+    return { chart, lan, web };
+  }
+
+  test('writes the JSON networks annotation on the pod template, not the workload', () => {
+    const { chart, lan, web } = setup();
+    lan.attachTo(web, { ips: ['192.168.1.205/24'], mac: '02:00:00:00:00:05', defaultRoute: ['192.168.1.1'] });
+    lan.attachTo(web, { interface: 'lan2' });
+    const d = objectOf(Testing.synth(chart), 'Deployment');
+    expect(d.metadata.annotations).toBeUndefined();
+    expect(JSON.parse(d.spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([
+      { 'name': 'lan', 'namespace': 'default', 'interface': 'net1', 'ips': ['192.168.1.205/24'], 'mac': '02:00:00:00:00:05', 'default-route': ['192.168.1.1'] },
+      { name: 'lan', namespace: 'default', interface: 'lan2' },
+    ]);
+  });
+
+  test('works on a Pod', () => {
+    const chart = Testing.chart();
+    const lan = new MacvlanNetwork(chart, 'Lan', { ipam: lanIpam() });
+    const pod = new kplus.Pod(chart, 'Vm', { containers: [{ image: 'busybox:1.36' }] });
+    lan.attachTo(pod);
+    expect(objectOf(Testing.synth(chart), 'Pod').metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('[{"name":"lan","namespace":"default","interface":"net1"}]');
+  });
+
+  test('fails when requested ips lie outside the network\'s subnets', () => {
+    const { lan, web } = setup();
+    expect(() => lan.attachTo(web, { ips: ['10.0.0.5/24'] })).toThrow(/ips\[0\] 10\.0\.0\.5\/24 is not inside the network's subnets \(192\.168\.1\.0\/24\)/);
+    expect(() => lan.attachTo(web, { ips: ['192.168.1.5/16'] })).toThrow(/same prefix length/);
+  });
+
+  test('fails when ips or a mac are requested without the capability', () => {
+    const chart = Testing.chart();
+    const lan = new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24' }] }) });
+    const pod = new kplus.Pod(chart, 'P', { containers: [{ image: 'busybox:1.36' }] });
+    expect(() => lan.attachTo(pod, { ips: ['192.168.1.5/24'] })).toThrow(/does not declare capabilities\.ips.*set capabilities: \{ ips: true \}/);
+    expect(() => lan.attachTo(pod, { mac: '02:00:00:00:00:01' })).toThrow(/does not declare capabilities\.mac/);
+  });
+
+  test('fails when an interface name is too long or used twice in one pod', () => {
+    const { lan, web } = setup();
+    expect(() => lan.attachTo(web, { interface: 'sixteen-chars-xx' })).toThrow(/not a Linux interface name/);
+    lan.attachTo(web, { interface: 'lan0' });
+    expect(() => lan.attachTo(web, { interface: 'lan0' })).toThrow(/"lan0" is already used/);
+  });
+
+  test('fails when a fixed address or MAC goes to a workload with more than one pod', () => {
+    expect(() => setup(3).lan.attachTo(setup(3).web, { ips: ['192.168.1.205/24'] })).toThrow(/Web runs 3 pods; use a workload with exactly one pod/);
+    const chart = Testing.chart();
+    const fixed = new MacvlanNetwork(chart, 'Fixed', { ipam: lanIpam() });
+    const ds = new kplus.DaemonSet(chart, 'Ds', { containers: [{ image: 'busybox:1.36' }] });
+    expect(() => fixed.attachTo(ds)).toThrow(/static IPAM \(a fixed address\) gives every pod the same address, but Ds runs one pod per node/);
+    const deploy = new kplus.Deployment(chart, 'Two', { containers: [{ image: 'busybox:1.36' }] });
+    expect(() => fixed.attachTo(deploy)).toThrow(/Two runs 2 pods/);
+  });
+
+  test('fails on a malformed or multicast MAC', () => {
+    const { lan, web } = setup();
+    expect(() => lan.attachTo(web, { mac: '02:00:00:00:00' })).toThrow(/is not a MAC address/);
+    expect(() => lan.attachTo(web, { mac: '01:00:5e:00:00:01' })).toThrow(/multicast/);
+  });
+});
+
+describe('KubeVirt', () => {
+  test('yields the pod network as pod: {} and a secondary network by namespace/name', () => {
+    const chart = Testing.chart();
+    const lan = new MacvlanNetwork(chart, 'Lan', { namespace: 'vms', mode: MacvlanMode.PASSTHRU, ipam: Ipam.none() });
+    expect(KubeVirt.podNetwork()).toEqual({ network: { name: 'default', pod: {} }, iface: { name: 'default', masquerade: {} } });
+    expect(KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toEqual({
+      network: { name: 'lan', multus: { networkName: 'vms/lan' } }, iface: { name: 'lan', bridge: {} },
+    });
+  });
+
+  test('refuses the bridge binding on a macvlan network that is not passthru, and offers what works', () => {
+    const lan = new MacvlanNetwork(Testing.chart(), 'Lan');
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(/passes no inbound traffic.*macvtap\(\), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network/);
+    expect(KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap()).iface).toEqual({ name: 'lan', binding: { name: 'macvtap' } });
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.masquerade())).toThrow(/masquerade binds only the pod network/);
+  });
+});
+
+describe('DhcpDaemon', () => {
+  test('runs the dhcp plugin from the k3s bin dir and serves host /run/cni', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new DhcpDaemon(chart, 'Dhcp');
+    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.dhcp() });
+    const objects = Testing.synth(chart);
+    const ds = objects.find((o) => o.metadata.name === 'cni-dhcp-daemon');
+    const spec = ds.spec.template.spec;
+    expect(spec.containers[0].command).toEqual(['/var/lib/rancher/k3s/data/cni/dhcp', 'daemon']);
+    expect(spec.initContainers[0].command).toEqual(['rm', '-f', '/run/cni/dhcp.sock']);
+    expect(spec.hostNetwork).toBe(true);
+    for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
+    const plugins = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kube-multus-ds').spec.template.spec.initContainers[1].env;
+    expect(plugins).toContainEqual({ name: 'CNI_PLUGINS', value: 'dhcp macvlan' });
+  });
+});
+
+describe('app-wide network rules', () => {
+  test('dhcp-daemon: DHCP IPAM with no DHCP daemon in the app', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.dhcp() });
+    const errors = synthErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('dhcp-daemon (error) NetworkAttachmentDefinition default/lan');
+    expect(errors[0]).toContain('Fix: add a DhcpDaemon to the app');
+  });
+
+  test('network-name-unique: two networks with one name in one namespace', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvlanNetwork(chart, 'A', { name: 'lan' });
+    new IpvlanNetwork(chart, 'B', { name: 'lan' });
+    expect(synthErrors(chart).join('\n')).toContain('network-name-unique (error) NetworkAttachmentDefinition default/lan');
+  });
+
+  test('network-overlap: a fixed address inside another network\'s range on the same master', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.250' }] }) });
+    new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
+    new MacvlanNetwork(chart, 'Other', { master: 'eth1', ipam: lanIpam() });
+    const errors = synthErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('on master eth0, default/fixed hands out 192.168.1.200/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.250 of default/pool');
+  });
+
+  test('disjoint ranges and addresses on one master pass', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] }) });
+    new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
+    expect(synthErrors(chart)).toEqual([]);
+  });
+});
