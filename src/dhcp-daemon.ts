@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
+import { PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
@@ -59,9 +60,7 @@ export class DhcpDaemon extends Construct {
       automountServiceAccountToken: false,
       isolate: false,
     });
-    this.daemonSet.scheduling.attract(kplus.Node.labeled(
-      ...Object.entries(props.nodeSelector ?? { 'kubernetes.io/os': 'linux' }).map(([k, v]) => kplus.NodeLabelQuery.is(k, v))));
-    this.daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
+    scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
 
     const bin = kplus.Volume.fromHostPath(this, 'BinVolume', 'cni-bin', { path: layout.binDirMountRoot.path });
     const sock = kplus.Volume.fromHostPath(this, 'SocketVolume', 'cni-socket', {
@@ -70,12 +69,11 @@ export class DhcpDaemon extends Construct {
     const netns = kplus.Volume.fromHostPath(this, 'NetnsVolume', 'host-run-netns', { path: '/run/netns', type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
     const mounts = MountTable.of([{ mountPath: PodPath.of(layout.binDirMountRoot.path), volumeName: 'cni-bin', hostPath: layout.binDirMountRoot, readOnly: true }]);
     const dhcp = mounts.toPod(layout.binDir.join('dhcp'))!.path;
-    const privileged: kplus.ContainerSecurityContextProps = { privileged: true, allowPrivilegeEscalation: true, ensureNonRoot: false, readOnlyRootFilesystem: false };
     this.daemonSet.addInitContainer({
       name: 'remove-stale-socket',
       image,
       command: ['rm', '-f', `${facts.DHCP_SOCKET_DIR}/dhcp.sock`],
-      securityContext: privileged,
+      securityContext: PRIVILEGED,
       resources: { cpu: { request: kplus.Cpu.millis(10) } },
       volumeMounts: [{ path: facts.DHCP_SOCKET_DIR, volume: sock }],
     });
@@ -83,7 +81,7 @@ export class DhcpDaemon extends Construct {
       name: 'dhcp-daemon',
       image,
       command: [dhcp, 'daemon'],
-      securityContext: privileged,
+      securityContext: PRIVILEGED,
       resources: { cpu: { request: kplus.Cpu.millis(10) } },
     });
     c.mount(layout.binDirMountRoot.path, bin, { readOnly: true });

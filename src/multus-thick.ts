@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { PLUGIN_INSTALLER_SCRIPT } from './_plugin-installer';
+import { PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
@@ -341,9 +342,7 @@ export class MultusThick extends Construct {
       terminationGracePeriod: Duration.seconds(30),
       isolate: false,
     });
-    this.daemonSet.scheduling.attract(kplus.Node.labeled(
-      ...Object.entries(props.nodeSelector ?? { 'kubernetes.io/os': 'linux' }).map(([k, v]) => kplus.NodeLabelQuery.is(k, v))));
-    if (props.tolerateAllTaints ?? true) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
+    scheduleOnNodes(this.daemonSet, props.nodeSelector, props.tolerateAllTaints ?? true);
     for (const t of props.tolerations ?? []) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(t));
 
     const volumes = new Map<string, kplus.Volume>();
@@ -354,9 +353,6 @@ export class MultusThick extends Construct {
         volumes.set(m.volume, v);
       }
       return v;
-    };
-    const privileged: kplus.ContainerSecurityContextProps = {
-      privileged: true, allowPrivilegeEscalation: true, ensureNonRoot: false, readOnlyRootFilesystem: false,
     };
     const pullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT;
     const small: kplus.ContainerResources = { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(15) } };
@@ -370,7 +366,7 @@ export class MultusThick extends Construct {
       image,
       imagePullPolicy: pullPolicy,
       command: [facts.MULTUS_INSTALLER, '-d', target, '-t', 'thick'],
-      securityContext: privileged,
+      securityContext: PRIVILEGED,
       resources: small,
       volumeMounts: [{ path: binPlan.pod.path, volume: volumeOf(binPlan) }],
     });
@@ -385,7 +381,7 @@ export class MultusThick extends Construct {
         CNI_PLUGINS_SOURCE: kplus.EnvValue.fromValue(props.pluginsSourceDir ?? facts.REFERENCE_PLUGINS_DIR),
         CNI_REPLACE_BUNDLED: kplus.EnvValue.fromValue(String(this.replaceBundled)),
       },
-      securityContext: privileged,
+      securityContext: PRIVILEGED,
       resources: small,
       volumeMounts: [{ path: binPlan.pod.path, volume: volumeOf(binPlan) }],
     });
@@ -396,7 +392,7 @@ export class MultusThick extends Construct {
       imagePullPolicy: pullPolicy,
       command: [facts.MULTUS_DAEMON],
       envVariables: { MULTUS_NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
-      securityContext: privileged,
+      securityContext: PRIVILEGED,
       resources: props.resources ?? {
         cpu: { request: kplus.Cpu.millis(100) },
         memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
