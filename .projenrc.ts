@@ -30,6 +30,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@2.207.60',
     'kubernetes-models@4.5.1',
     'tsconfig-paths@^4.2.0',
+    'fast-check@^4.10.2',
   ],
 
   jestOptions: {

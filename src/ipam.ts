@@ -67,24 +67,12 @@ export interface IpamAddress {
   readonly gateway?: string;
 }
 
-/** DNS settings that static IPAM returns. */
-export interface IpamDns {
-  /** Name servers. @default [] */
-  readonly nameservers?: string[];
-  /** The local domain. @default - none */
-  readonly domain?: string;
-  /** Search domains. @default [] */
-  readonly search?: string[];
-}
-
 /** Options for `Ipam.staticAddresses`. */
 export interface StaticIpamOptions {
   /** The addresses to assign. */
   readonly addresses: IpamAddress[];
   /** Routes to add. @default [] */
   readonly routes?: IpamRoute[];
-  /** DNS settings. @default - none */
-  readonly dns?: IpamDns;
 }
 
 /** Options for `Ipam.fixedAddress`. */
@@ -136,7 +124,6 @@ export class Ipam {
     const config: { [k: string]: any } = { type: 'static', addresses };
     const routes = checkedRoutes('Ipam.staticAddresses', options.routes);
     if (routes) config.routes = routes;
-    if (options.dns) config.dns = { ...options.dns };
     return new Ipam('static', config, subnets);
   }
 
@@ -164,6 +151,14 @@ export class Ipam {
         const end = r.rangeEnd === undefined ? undefined : checkedInRange(`${field}.rangeEnd`, r.rangeEnd, subnet);
         if (start && end && start.value > end.value) {
           throw new Error(`${field}: rangeStart ${r.rangeStart} comes after rangeEnd ${r.rangeEnd}; swap them`);
+        }
+        // host-local never hands out the gateway (by default the subnet's first address).
+        const gateway = r.gateway === undefined ? subnet.network + 1n : parseIp(`${field}.gateway`, r.gateway, false).value;
+        const first = start?.value ?? subnet.network + 1n;
+        const last = end?.value ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
+        if (first === last && first === gateway) {
+          throw new Error(`${field}: the range holds only ${formatIp(subnet.family, first)}, which is the gateway${r.gateway === undefined ? ' (by default the subnet\'s first address)' : ''}; ` +
+            'host-local never hands out the gateway, so every ADD would fail with "no IP addresses available"; widen the range or set another gateway');
         }
         if (r.rangeStart !== undefined) out.rangeStart = r.rangeStart;
         if (r.rangeEnd !== undefined) out.rangeEnd = r.rangeEnd;

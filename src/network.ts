@@ -25,6 +25,20 @@ export interface NetworkCapabilities {
 }
 
 /**
+ * DNS settings of a network, returned in the plugin's result for the runtime to apply. They belong
+ * to the network config, not to IPAM: macvlan and ipvlan return the network's `dns` and drop what
+ * static IPAM returns (seen with containernetworking/plugins v1.9.1).
+ */
+export interface CniDns {
+  /** Name servers. @default [] */
+  readonly nameservers?: string[];
+  /** The local domain. @default - none */
+  readonly domain?: string;
+  /** Search domains. @default [] */
+  readonly search?: string[];
+}
+
+/**
  * How a pod is attached to a network.
  */
 export interface AttachmentOptions {
@@ -81,6 +95,11 @@ export interface CniNetworkOptions {
    * @default - none
    */
   readonly capabilities?: NetworkCapabilities;
+  /**
+   * DNS settings returned to the runtime.
+   * @default - none
+   */
+  readonly dns?: CniDns;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -109,6 +128,8 @@ export abstract class CniNetwork extends Construct {
   public readonly ipam: Ipam;
   /** The declared capabilities. */
   public readonly capabilities: NetworkCapabilities;
+  /** DNS settings, when set. */
+  public readonly dns?: CniDns;
   /** The plugin type (`macvlan`, `ipvlan`, ...). */
   public readonly pluginType: string;
   /** The NetworkAttachmentDefinition. */
@@ -129,6 +150,8 @@ export abstract class CniNetwork extends Construct {
     }
     this.ipam = options.ipam ?? Ipam.none();
     this.capabilities = { ...options.capabilities };
+    for (const [i, server] of (options.dns?.nameservers ?? []).entries()) parseIp(`${this.constructor.name}: dns.nameservers[${i}]`, server, false);
+    this.dns = options.dns;
     this.resource = new nad.NetworkAttachmentDefinition(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       // Lazy: subclasses set their fields after this constructor returns.
@@ -201,6 +224,7 @@ export abstract class CniNetwork extends Construct {
       type: this.pluginType,
       ...this.pluginConfig(),
       ...(Object.keys(caps).length ? { capabilities: caps } : {}),
+      ...(this.dns ? { dns: { ...this.dns } } : {}),
       ...(ipam ? { ipam } : {}),
     };
   }

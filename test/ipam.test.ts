@@ -54,6 +54,13 @@ describe('Ipam', () => {
     expect(() => Ipam.hostLocal({ ranges: [range] })).toThrow(message);
   });
 
+  test('fails when the only address of a range is the gateway (found by the conformance property)', () => {
+    expect(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/16', rangeStart: '10.0.0.1', rangeEnd: '10.0.0.1' }] }))
+      .toThrow(/holds only 10\.0\.0\.1, which is the gateway \(by default the subnet's first address\).*no IP addresses available/);
+    expect(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/16', rangeStart: '10.0.0.9', rangeEnd: '10.0.0.9', gateway: '10.0.0.9' }] })).toThrow(/which is the gateway;/);
+    expect(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/16', rangeStart: '10.0.0.9', rangeEnd: '10.0.0.9' }] })).not.toThrow();
+  });
+
   test('fails when a range set mixes families, or nothing is given', () => {
     expect(() => Ipam.hostLocal({ rangeSets: [[{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }]] })).toThrow(/mixes address families/);
     expect(() => Ipam.hostLocal({})).toThrow(/at least one range/);

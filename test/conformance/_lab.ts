@@ -1,0 +1,162 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const VERSION = 'v1.9.1';
+
+/** The reference plugins at the installer image's version, built from their Go module once. */
+export function pluginsDir(): string {
+  const dir = path.join(ROOT, '.cache', 'cni-plugins', VERSION);
+  execFileSync(path.join(ROOT, 'scripts', 'build-cni-plugins.sh'), { env: { ...process.env, CNI_PLUGINS_DIR: dir }, stdio: 'pipe' });
+  return dir;
+}
+
+function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** What a plugin run returned. */
+export interface PluginRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly result?: any;
+}
+
+/** What an attachment asks for, as Multus passes it to the delegate. */
+export interface Request {
+  readonly ips?: string[];
+  readonly mac?: string;
+}
+
+/** Whether the kernel can create a link of a type (tried in a throwaway namespace). */
+export function kernelSupports(type: string): boolean {
+  const ns = `cm${process.pid}probe`;
+  spawnSync('ip', ['netns', 'add', ns]);
+  try {
+    spawnSync('ip', ['-n', ns, 'link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
+    return spawnSync('ip', ['-n', ns, 'link', 'add', 'link', 'p0', 'name', 'probe0', 'type', type]).status === 0;
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+let labCount = 0;
+
+/**
+ * A node of our own making: a network namespace with a veth `eth0` as the LAN NIC, its peer in a
+ * second namespace that stands for the LAN, and pod namespaces on demand. Nothing outside these
+ * namespaces is touched; `close()` removes them all.
+ */
+export class Lab {
+  public readonly node: string;
+  public readonly lan: string;
+  public readonly dataDir: string;
+  private readonly pods: string[] = [];
+
+  constructor(public readonly bin: string) {
+    if (process.getuid?.() !== 0) throw new Error('the conformance suite creates network namespaces and must run as root');
+    const id = `cm${process.pid}x${++labCount}`;
+    this.node = `${id}-node`;
+    this.lan = `${id}-lan`;
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-leases-'));
+    ip('netns', 'add', this.node);
+    ip('netns', 'add', this.lan);
+    ip('link', 'add', 'eth0', 'netns', this.node, 'type', 'veth', 'peer', 'name', 'lan0', 'netns', this.lan);
+    ip('-n', this.node, 'link', 'set', 'eth0', 'up');
+    ip('-n', this.lan, 'link', 'set', 'lan0', 'up');
+  }
+
+  /** A new pod network namespace. */
+  public newPod(): string {
+    const name = `${this.node.replace('-node', '')}-pod${this.pods.length}`;
+    ip('netns', 'add', name);
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+    // No duplicate address detection on the lab's own link: the plugins wait for tentative IPv6
+    // addresses to settle, which would cost a second or more per IPv6 case and prove nothing here.
+    for (const conf of ['all', 'default']) {
+      execFileSync('ip', ['netns', 'exec', name, 'sysctl', '-q', '-w', `net.ipv6.conf.${conf}.accept_dad=0`]);
+    }
+    this.pods.push(name);
+    return name;
+  }
+
+  /** Removes a pod namespace. */
+  public deletePod(pod: string): void {
+    spawnSync('ip', ['netns', 'del', pod]);
+    this.pods.splice(this.pods.indexOf(pod), 1);
+  }
+
+  /**
+   * Runs the config's plugin in the node namespace as Multus's delegate call would: runtime config
+   * for the declared capabilities, CNI_ARGS with IgnoreUnknown, K8S_POD_*, IP and MAC. host-local's
+   * lease dir is moved into the lab, so that the machine's /var/lib/cni stays untouched.
+   */
+  public run(command: 'ADD' | 'DEL' | 'CHECK', nadConfig: any, pod: string, request: Request = {}, ifname = 'net1'): PluginRun {
+    const config = JSON.parse(JSON.stringify(nadConfig));
+    if (config.ipam?.type === 'host-local') config.ipam.dataDir = this.dataDir;
+    const runtimeConfig: any = {};
+    if (request.ips && config.capabilities?.ips) runtimeConfig.ips = request.ips;
+    if (request.mac && config.capabilities?.mac) runtimeConfig.mac = request.mac;
+    if (Object.keys(runtimeConfig).length) config.runtimeConfig = runtimeConfig;
+    const args = ['IgnoreUnknown=1', 'K8S_POD_NAMESPACE=default', `K8S_POD_NAME=${pod}`, `K8S_POD_INFRA_CONTAINER_ID=${pod}-infra`, `K8S_POD_UID=${pod}-uid`];
+    if (request.ips?.length) args.push(`IP=${request.ips.join(',')}`);
+    if (request.mac) args.push(`MAC=${request.mac}`);
+    const r = spawnSync('ip', ['netns', 'exec', this.node, path.join(this.bin, config.type)], {
+      input: JSON.stringify(config),
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        CNI_COMMAND: command,
+        CNI_CONTAINERID: `${pod}-infra`,
+        CNI_NETNS: `/var/run/netns/${pod}`,
+        CNI_IFNAME: ifname,
+        CNI_PATH: this.bin,
+        CNI_ARGS: args.join(';'),
+      },
+      timeout: 30_000,
+    });
+    let result: any;
+    try {
+      result = r.stdout ? JSON.parse(r.stdout) : undefined;
+    } catch {
+      result = undefined;
+    }
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, result };
+  }
+
+  /** The addresses (CIDR) on an interface in a namespace, link-local IPv6 left out; undefined when it does not exist. */
+  public addresses(netns: string, ifname = 'net1'): string[] | undefined {
+    const r = spawnSync('ip', ['-j', '-n', netns, 'addr', 'show', 'dev', ifname], { encoding: 'utf8' });
+    if (r.status !== 0) return undefined;
+    const [link] = JSON.parse(r.stdout);
+    return link.addr_info.filter((a: any) => a.scope !== 'link').map((a: any) => `${a.local}/${a.prefixlen}`).sort();
+  }
+
+  /** The MAC of an interface. */
+  public mac(netns: string, ifname = 'net1'): string {
+    return JSON.parse(ip('-j', '-n', netns, 'link', 'show', 'dev', ifname))[0].address;
+  }
+
+  /** The routes in a namespace of one family, as `dst via gw dev`. */
+  public routes(netns: string, family: 4 | 6 = 4): string[] {
+    return JSON.parse(ip(`-${family}`, '-j', '-n', netns, 'route', 'show'))
+      .map((r: any) => `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${r.dev}`).sort();
+  }
+
+  /** The host-local leases kept in the lab. */
+  public leases(network: string): string[] {
+    const dir = path.join(this.dataDir, network);
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^[0-9a-f.:]+$/.test(f)) : [];
+  }
+
+  /** Removes every namespace the lab made. */
+  public close(): void {
+    for (const pod of [...this.pods]) this.deletePod(pod);
+    spawnSync('ip', ['netns', 'del', this.node]);
+    spawnSync('ip', ['netns', 'del', this.lan]);
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

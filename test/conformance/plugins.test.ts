@@ -1,0 +1,247 @@
+/**
+ * Conformance with the real reference plugins (containernetworking/plugins v1.9.1, built from its
+ * Go module): every kind of config the library emits is executed by the plugin in network
+ * namespaces this suite creates, fed what Multus sends. Runs as root.
+ */
+import { execFileSync } from 'child_process';
+import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { kernelSupports, Lab, pluginsDir, Request } from './_lab';
+import { CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, NetworkCapabilities } from '../../src';
+
+jest.setTimeout(600_000);
+
+/** Whether this kernel can make ipvlan links (some build it out; then ipvlan cannot be proven here). */
+const IPVLAN = kernelSupports('ipvlan');
+
+let lab: Lab;
+beforeAll(() => {
+  lab = new Lab(pluginsDir());
+});
+afterAll(() => lab?.close());
+
+function macvlan(props: { mode?: MacvlanMode; ipam?: Ipam; capabilities?: NetworkCapabilities; mtu?: number; dns?: CniDns }): any {
+  return new MacvlanNetwork(Testing.chart(), 'lan', { master: 'eth0', ...props }).config;
+}
+
+/** ADD, check, DEL, check; returns what ADD left in the pod. */
+function addAndDelete(config: any, request: Request = {}) {
+  const pod = lab.newPod();
+  try {
+    const add = lab.run('ADD', config, pod, request);
+    if (add.code !== 0) throw new Error(`ADD failed (${add.code}): ${add.stdout}${add.stderr}\nconfig: ${JSON.stringify(config)}`);
+    const state = {
+      addresses: lab.addresses(pod),
+      mac: lab.mac(pod),
+      routes4: lab.routes(pod, 4),
+      routes6: lab.routes(pod, 6),
+      leases: lab.leases(config.name),
+      result: add.result,
+    };
+    const del = lab.run('DEL', config, pod, request);
+    if (del.code !== 0) throw new Error(`DEL failed (${del.code}): ${del.stdout}${del.stderr}`);
+    return { ...state, afterDel: { addresses: lab.addresses(pod), leases: lab.leases(config.name) } };
+  } finally {
+    lab.deletePod(pod);
+  }
+}
+
+const fixed = () => Ipam.fixedAddress('192.168.1.200/24', { gateway: '192.168.1.1', routes: [{ dst: '10.0.0.0/8' }] });
+const range4 = () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220', gateway: '192.168.1.1' }] });
+
+describe('macvlan with every IPAM the library emits', () => {
+  test.each([MacvlanMode.BRIDGE, MacvlanMode.PRIVATE, MacvlanMode.VEPA, MacvlanMode.PASSTHRU])('mode %s with a fixed address and a route', (mode) => {
+    const r = addAndDelete(macvlan({ mode, ipam: fixed() }));
+    expect(r.addresses).toEqual(['192.168.1.200/24']);
+    expect(r.routes4).toContain('10.0.0.0/8 via 192.168.1.1 dev net1');
+    expect(r.afterDel.addresses).toBeUndefined();
+  });
+
+  test('host-local IPv4 range: the first address of the range, a lease released by DEL', () => {
+    const r = addAndDelete(macvlan({ ipam: range4() }));
+    expect(r.addresses).toEqual(['192.168.1.200/24']);
+    expect(r.leases).toEqual(['192.168.1.200']);
+    expect(r.afterDel).toEqual({ addresses: undefined, leases: [] });
+  });
+
+  test('host-local IPv6 and dual-stack', () => {
+    const v6 = addAndDelete(macvlan({ ipam: Ipam.hostLocal({ ranges: [{ subnet: 'fd00:1::/64', rangeStart: 'fd00:1::10', rangeEnd: 'fd00:1::20' }] }) }));
+    expect(v6.addresses).toEqual(['fd00:1::10/64']);
+    const dual = addAndDelete(macvlan({
+      ipam: Ipam.hostLocal({
+        ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200' }, { subnet: 'fd00:1::/64', rangeStart: 'fd00:1::10' }],
+        routes: [{ dst: '0.0.0.0/0', gw: '192.168.1.1' }],
+      }),
+    }));
+    expect(dual.addresses).toEqual(['192.168.1.200/24', 'fd00:1::10/64']);
+    expect(dual.routes4).toContain('default via 192.168.1.1 dev net1');
+    expect(dual.afterDel.leases).toEqual([]);
+  });
+
+  test('static with several addresses, routes, and the network\'s DNS in the result', () => {
+    const r = addAndDelete(macvlan({
+      ipam: Ipam.staticAddresses({
+        addresses: [{ address: '192.168.1.200/24', gateway: '192.168.1.1' }, { address: 'fd00:1::200/64' }],
+        routes: [{ dst: '172.16.0.0/12', gw: '192.168.1.254' }],
+      }),
+      dns: { nameservers: ['192.168.1.1'], domain: 'lan' },
+    }));
+    expect(r.addresses).toEqual(['192.168.1.200/24', 'fd00:1::200/64']);
+    expect(r.routes4).toContain('172.16.0.0/12 via 192.168.1.254 dev net1');
+    expect(r.result.dns).toEqual({ nameservers: ['192.168.1.1'], domain: 'lan' });
+  });
+
+  test('no IPAM: an interface without addresses', () => {
+    expect(addAndDelete(macvlan({ ipam: Ipam.none() })).addresses).toEqual([]);
+  });
+
+  test('an MTU below the master\'s', () => {
+    const pod = lab.newPod();
+    const config = macvlan({ ipam: Ipam.none(), mtu: 1400 });
+    expect(lab.run('ADD', config, pod).code).toBe(0);
+    expect(JSON.parse(execFileSync('ip', ['-j', '-n', pod, 'link', 'show', 'net1'], { encoding: 'utf8' }))[0].mtu).toBe(1400);
+    lab.run('DEL', config, pod);
+    lab.deletePod(pod);
+  });
+});
+
+describe('requests from the networks annotation, as Multus passes them', () => {
+  test('requested ips replace the range\'s choice when the network declares capabilities.ips', () => {
+    const r = addAndDelete(macvlan({ ipam: range4(), capabilities: { ips: true } }), { ips: ['192.168.1.210/24'] });
+    expect(r.addresses).toEqual(['192.168.1.210/24']);
+    expect(r.afterDel.leases).toEqual([]);
+  });
+
+  test('requested ips replace a static address (runtime config), not add to it', () => {
+    const r = addAndDelete(macvlan({ ipam: fixed(), capabilities: { ips: true } }), { ips: ['192.168.1.210/24'] });
+    expect(r.addresses).toEqual(['192.168.1.210/24']);
+  });
+
+  test('without capabilities.ips, static adds the CNI_ARGS IP as a second address: why attachTo refuses it', () => {
+    const r = addAndDelete(macvlan({ ipam: fixed() }), { ips: ['192.168.1.210/24'] });
+    expect(r.addresses).toEqual(['192.168.1.200/24', '192.168.1.210/24']);
+  });
+
+  test('a requested MAC with capabilities.mac', () => {
+    const r = addAndDelete(macvlan({ ipam: fixed(), capabilities: { ips: true, mac: true } }), { mac: '02:00:00:00:00:42' });
+    expect(r.mac).toBe('02:00:00:00:00:42');
+  });
+});
+
+describe('ipvlan', () => {
+  // Reported as skipped, with the reason in the name, where the kernel has no ipvlan.
+  (IPVLAN ? test.each : test.skip.each)([IpvlanMode.L2, IpvlanMode.L3, IpvlanMode.L3S])(
+    `mode %s with a host-local range${IPVLAN ? '' : ' (this kernel has no ipvlan)'}`, (mode) => {
+      const config = new IpvlanNetwork(Testing.chart(), 'wifi', { master: 'eth0', mode, ipam: range4() }).config;
+      const r = addAndDelete(config);
+      expect(r.addresses).toEqual(['192.168.1.200/24']);
+      expect(r.afterDel).toEqual({ addresses: undefined, leases: [] });
+    });
+});
+
+describe('agreement with the plugins on what is wrong', () => {
+  let n = 0;
+  // A name of its own per case, so that host-local's lease state of one case cannot shape another.
+  const raw = (ipam: any) => ({ cniVersion: '1.0.0', name: `case${++n}`, type: 'macvlan', master: 'eth0', ipam });
+  const corpus: [string, any, () => unknown][] = [
+    ['a subnet with host bits set (the address used as a subnet)', { type: 'host-local', ranges: [[{ subnet: '192.168.1.200/24' }]] },
+      () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.200/24' }] })],
+    ['a /31 range', { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/31' }]] }, () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/31' }] })],
+    ['a /32 range', { type: 'host-local', ranges: [[{ subnet: '192.168.1.7/32' }]] }, () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.7/32' }] })],
+    ['a range start outside the subnet', { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.2.5' }]] },
+      () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.2.5' }] })],
+    ['a reversed range', { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.50', rangeEnd: '192.168.1.10' }]] },
+      () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.50', rangeEnd: '192.168.1.10' }] })],
+    ['mixed families in one range set', { type: 'host-local', ranges: [[{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }]] },
+      () => Ipam.hostLocal({ rangeSets: [[{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }]] })],
+    ['a static address without a prefix', { type: 'static', addresses: [{ address: '192.168.1.200' }] }, () => Ipam.fixedAddress('192.168.1.200')],
+    ['an invalid address', { type: 'static', addresses: [{ address: '192.168.1.300/24' }] }, () => Ipam.fixedAddress('192.168.1.300/24')],
+  ];
+
+  test.each(corpus)('%s: the plugin rejects it, and so does the library', (_name, ipam, library) => {
+    const pod = lab.newPod();
+    const r = lab.run('ADD', raw(ipam), pod);
+    lab.deletePod(pod);
+    expect(r.code).not.toBe(0);
+    expect(library).toThrow();
+  });
+
+  const stricter = [
+    {
+      name: 'a gateway outside the subnet',
+      address: '192.168.1.1/24',
+      ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', gateway: '10.0.0.1' }]] },
+      library: () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', gateway: '10.0.0.1' }] }),
+    },
+    {
+      name: 'a range that starts at the network address',
+      address: '192.168.1.0/24',
+      ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.0' }]] },
+      library: () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.0' }] }),
+    },
+  ];
+
+  test.each(stricter)('$name: the plugin accepts it and hands out $address, the library refuses it', ({ ipam, library, address }) => {
+    const r = addAndDelete(raw(ipam));
+    expect(r.addresses).toEqual([address]);
+    expect(library).toThrow();
+  });
+});
+
+describe('property: every config the library accepts, the plugin accepts', () => {
+  test('at least 1,000 generated configs', () => {
+    let accepted = 0;
+    let refused = 0;
+    const octet = fc.integer({ min: 0, max: 255 });
+    const ipv4Ipam = fc.record({ a: octet, b: octet, prefix: fc.integer({ min: 16, max: 29 }), x: fc.nat(), y: fc.nat(), kind: fc.constantFrom('fixed', 'range', 'full') })
+      .map(({ a, b, prefix, x, y, kind }) => {
+        const size = 2 ** (32 - prefix);
+        const base = 10 * 2 ** 24 + a * 65536 + b * 256;
+        const net = base - (base % size);
+        const ipOf = (n: number) => [2 ** 24, 2 ** 16, 2 ** 8, 1].map((d) => Math.floor(n / d) % 256).join('.');
+        const lo = 1 + (x % (size - 2));
+        const hi = lo + (y % (size - 1 - lo));
+        if (kind === 'fixed') return () => Ipam.fixedAddress(`${ipOf(net + lo)}/${prefix}`, { gateway: lo === 1 ? undefined : ipOf(net + 1) });
+        if (kind === 'full') return () => Ipam.hostLocal({ ranges: [{ subnet: `${ipOf(net)}/${prefix}` }] });
+        return () => Ipam.hostLocal({ ranges: [{ subnet: `${ipOf(net)}/${prefix}`, rangeStart: ipOf(net + lo), rangeEnd: ipOf(net + hi) }] });
+      });
+    const ipv6Ipam = fc.record({ w: fc.integer({ min: 1, max: 0xffff }), h: fc.integer({ min: 2, max: 0xfffe }), kind: fc.constantFrom('fixed', 'range') })
+      .map(({ w, h, kind }) => kind === 'fixed'
+        ? () => Ipam.fixedAddress(`fd00:${w.toString(16)}::${h.toString(16)}/64`)
+        : () => Ipam.hostLocal({ ranges: [{ subnet: `fd00:${w.toString(16)}::/64`, rangeStart: `fd00:${w.toString(16)}::${h.toString(16)}` }] }));
+    const network = fc.record({
+      plugin: IPVLAN ? fc.constantFrom('macvlan', 'ipvlan') : fc.constant('macvlan'),
+      macvlanMode: fc.constantFrom(MacvlanMode.BRIDGE, MacvlanMode.PRIVATE, MacvlanMode.VEPA, MacvlanMode.PASSTHRU),
+      ipvlanMode: fc.constantFrom(IpvlanMode.L2, IpvlanMode.L3, IpvlanMode.L3S),
+      ipam: fc.oneof(ipv4Ipam, ipv6Ipam, fc.constant(() => Ipam.none())),
+      mtu: fc.option(fc.integer({ min: 1280, max: 1500 }), { nil: undefined }),
+    });
+    // One pod namespace for the whole run: namespace creation and removal dominate otherwise.
+    const pod = lab.newPod();
+    fc.assert(fc.property(network, (n) => {
+      let config: any;
+      try {
+        const ipam = n.ipam();
+        config = n.plugin === 'macvlan'
+          ? new MacvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.macvlanMode, ipam, mtu: n.mtu }).config
+          : new IpvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.ipvlanMode, ipam, mtu: n.mtu }).config;
+      } catch {
+        refused++;
+        return true;
+      }
+      const add = lab.run('ADD', config, pod);
+      const added = lab.addresses(pod);
+      const del = lab.run('DEL', config, pod);
+      accepted++;
+      if (add.code !== 0 || del.code !== 0) throw new Error(`plugin refused ${JSON.stringify(config)}: ${add.stdout}${del.stdout}`);
+      const want = (config.ipam?.addresses ?? []).map((a: any) => a.address);
+      // DEL removes the interface and releases the lease; static gets exactly its addresses.
+      return lab.addresses(pod) === undefined && lab.leases(config.name).length === 0 &&
+        (config.ipam?.type !== 'static' || JSON.stringify(added) === JSON.stringify(want.sort()));
+    }), { numRuns: 1300, seed: Number(process.env.CONFORMANCE_SEED ?? Date.now() % 2 ** 31) });
+    lab.deletePod(pod);
+    process.stdout.write(`conformance property: ${accepted} configs accepted by the library and by the plugins, ${refused} refused by the library` +
+      `${IPVLAN ? '' : ' (macvlan only: this kernel has no ipvlan)'}\n`);
+    expect(accepted).toBeGreaterThanOrEqual(1000);
+  });
+});
