@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,10 +6,13 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..', '..');
 const VERSION = 'v1.9.1';
 
-/** The reference plugins at the installer image's version, built from their Go module once. */
+/**
+ * The reference plugins at the installer image's version, built from their Go module once, with
+ * the rest of what the suite runs (scripts/conformance-deps.sh).
+ */
 export function pluginsDir(): string {
   const dir = path.join(ROOT, '.cache', 'cni-plugins', VERSION);
-  execFileSync(path.join(ROOT, 'scripts', 'build-cni-plugins.sh'), { env: { ...process.env, CNI_PLUGINS_DIR: dir }, stdio: 'pipe' });
+  execFileSync(path.join(ROOT, 'scripts', 'conformance-deps.sh'), { env: { ...process.env, CNI_PLUGINS_DIR: dir }, stdio: 'pipe' });
   return dir;
 }
 
@@ -55,6 +58,7 @@ export class Lab {
   public readonly lan: string;
   public readonly dataDir: string;
   private readonly pods: string[] = [];
+  private readonly processes: ChildProcess[] = [];
 
   constructor(public readonly bin: string) {
     if (process.getuid?.() !== 0) throw new Error('the conformance suite creates network namespaces and must run as root');
@@ -152,8 +156,25 @@ export class Lab {
     return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^[0-9a-f.:]+$/.test(f)) : [];
   }
 
-  /** Removes every namespace the lab made. */
+  /**
+   * A DHCP server on the LAN side (dnsmasq on the veth peer, serving `<prefix>.100-150`), and the
+   * dhcp plugin's daemon on the node, with its socket in the lab. Returns the socket path.
+   */
+  public async startDhcp(prefix: string): Promise<string> {
+    execFileSync('ip', ['-n', this.lan, 'addr', 'add', `${prefix}.1/24`, 'dev', 'lan0']);
+    this.processes.push(spawn('ip', ['netns', 'exec', this.lan, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0',
+      '--interface=lan0', '--bind-interfaces', `--dhcp-range=${prefix}.100,${prefix}.150,255.255.255.0,1h`,
+      `--dhcp-leasefile=${path.join(this.dataDir, 'dnsmasq.leases')}`, `--pid-file=${path.join(this.dataDir, 'dnsmasq.pid')}`], { stdio: 'ignore' }));
+    const socket = path.join(this.dataDir, 'dhcp.sock');
+    this.processes.push(spawn('ip', ['netns', 'exec', this.node, path.join(this.bin, 'dhcp'), 'daemon', '-socketpath', socket], { stdio: 'ignore' }));
+    for (let i = 0; i < 100 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!fs.existsSync(socket)) throw new Error('the dhcp daemon did not create its socket');
+    return socket;
+  }
+
+  /** Removes every namespace the lab made, and stops its processes. */
   public close(): void {
+    for (const p of this.processes) p.kill('SIGTERM');
     for (const pod of [...this.pods]) this.deletePod(pod);
     spawnSync('ip', ['netns', 'del', this.node]);
     spawnSync('ip', ['netns', 'del', this.lan]);

@@ -4,6 +4,8 @@
  * namespaces this suite creates, fed what Multus sends. Runs as root.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { kernelSupports, Lab, pluginsDir, Request } from './_lab';
@@ -102,6 +104,22 @@ describe('macvlan with every IPAM the library emits', () => {
     expect(JSON.parse(execFileSync('ip', ['-j', '-n', pod, 'link', 'show', 'net1'], { encoding: 'utf8' }))[0].mtu).toBe(1400);
     lab.run('DEL', config, pod);
     lab.deletePod(pod);
+  });
+});
+
+describe('DHCP', () => {
+  test('the real dhcp daemon leases an address from a real DHCP server on the LAN, and DEL removes the interface', async () => {
+    const socket = await lab.startDhcp('192.168.77');
+    const config = macvlan({ ipam: Ipam.dhcp() });
+    // The lab's daemon listens in the lab, not at the host's /run/cni/dhcp.sock.
+    config.ipam.daemonSocketPath = socket;
+    const r = addAndDelete(config);
+    expect(r.addresses).toHaveLength(1);
+    expect(r.addresses![0]).toMatch(/^192\.168\.77\.(1[0-4][0-9]|150)\/24$/);
+    expect(r.afterDel.addresses).toBeUndefined();
+    // The server still lists the lease after DEL (dnsmasq's lease file keeps it until it expires):
+    // the DHCP path releases the interface, not the server's lease. Recorded, not asserted away.
+    expect(fs.readFileSync(path.join(lab.dataDir, 'dnsmasq.leases'), 'utf8')).toContain(r.addresses![0].split('/')[0]);
   });
 });
 
