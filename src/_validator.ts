@@ -41,7 +41,7 @@ export class AppValidator extends Construct {
     if (this.layouts.size === 0) return [];
     const objects = root.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => ({ construct: o, manifest: o.toJson(), source: o.node.path }));
+      .map((o) => ({ construct: o, manifest: serializeOnce(o), source: o.node.path }));
     const errors: string[] = [];
     const seen = new Set<string>();
     for (const [key, { layout, owners }] of this.layouts) {
@@ -60,6 +60,26 @@ export class AppValidator extends Construct {
     }
     return errors;
   }
+}
+
+/**
+ * Serializes an object for the rules and hands the same JSON to the next `toJson()` call, which is
+ * the synth that follows validation, so that checking does not double the cost of serializing.
+ * The object's own `toJson` is restored after that one call.
+ */
+function serializeOnce(o: ApiObject): any {
+  const json = o.toJson();
+  const own = Object.getOwnPropertyDescriptor(o, 'toJson');
+  Object.defineProperty(o, 'toJson', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      if (own) Object.defineProperty(o, 'toJson', own);
+      else delete (o as any).toJson;
+      return json;
+    },
+  });
+  return json;
 }
 
 /** What a layout says about the node, as one string: equal layouts judge alike. */

@@ -1,5 +1,4 @@
-import * as path from 'path';
-import { ApiObject, Duration, JsonPatch, Lazy, Size, Yaml } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
@@ -7,7 +6,9 @@ import { PLUGIN_INSTALLER_SCRIPT } from './_plugin-installer';
 import { PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
+import { NAD_CRD } from './imports/crds';
 import { MountTable } from './mount-table';
+import { CniNetwork } from './network';
 import { HostPath, PodPath } from './paths';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from './rules/_model';
 import { imageProblem, pluginTypes } from './rules/_rules';
@@ -187,7 +188,6 @@ interface PlannedMount {
 }
 
 const PER_NODE_GROUP = 'system:multus';
-const CRD_FILE = path.join(__dirname, '..', 'imports', 'k8s.cni.cncf.io_network-attachment-definitions.yaml');
 /** Where the daemon sees host state that it reads or manages, as upstream's manifest does. */
 const HOST_PREFIX = PodPath.of('/host');
 
@@ -240,8 +240,7 @@ export class MultusThick extends Construct {
     const metadata = (n: string, namespaced = true) => ({ name: n, namespace: namespaced ? namespace : undefined, labels });
 
     if (props.installCrd ?? true) {
-      const crd = Yaml.load(CRD_FILE)[0];
-      this.crd = new ApiObject(this, 'Crd', { ...crd, metadata: { ...crd.metadata, labels } });
+      this.crd = new ApiObject(this, 'Crd', { ...NAD_CRD, metadata: { ...NAD_CRD.metadata, labels } });
     }
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: metadata(name), automountToken: true });
@@ -421,7 +420,12 @@ export class MultusThick extends Construct {
   public pluginsToInstall(): string[] {
     const used = new Set<string>(this.extraPlugins);
     for (const c of this.node.root.node.findAll()) {
-      if (!(c instanceof ApiObject) || c.kind !== facts.NAD_KIND) continue;
+      if (c instanceof CniNetwork) {
+        pluginTypes(c.config).forEach((t) => used.add(t));
+        continue;
+      }
+      // Other NetworkAttachmentDefinitions (not under a CniNetwork): read as written.
+      if (!(c instanceof ApiObject) || c.kind !== facts.NAD_KIND || c.node.scope instanceof CniNetwork) continue;
       const text = c.toJson()?.spec?.config;
       if (typeof text !== 'string') continue;
       try {

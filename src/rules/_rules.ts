@@ -538,8 +538,15 @@ const daemonConfigMounted: Rule = {
   check: (m) => m.findings.filter((f) => f.ruleId === 'daemon-config-mounted'),
 };
 
-/** A NAD's parsed CNI config, or undefined when it has none or it does not parse. */
+const PARSED = new WeakMap<Obj, any>();
+
+/** A NAD's parsed CNI config, or undefined when it has none or it does not parse; parsed once. */
 function parsedConfig(nad: Obj): any {
+  if (!PARSED.has(nad)) PARSED.set(nad, parseConfig(nad));
+  return PARSED.get(nad);
+}
+
+function parseConfig(nad: Obj): any {
   const text = nad.manifest.spec?.config;
   if (typeof text !== 'string' || text.trim() === '') return undefined;
   try {
