@@ -73,6 +73,17 @@ describe('the examples', () => {
     for (const o of outputs(outdir)) expect(schemaErrors(o)).toEqual([]);
   });
 
+  test('kubevirt-dhcp prints the VM network entries and synthesizes a DHCP daemon that passes every rule', () => {
+    const { outdir, stdout } = runExample('kubevirt-dhcp.ts');
+    expect(JSON.parse(stdout[0])).toEqual({
+      networks: [{ name: 'default', pod: {} }, { name: 'lan', multus: { networkName: 'vms/lan' } }],
+      interfaces: [{ name: 'default', masquerade: {} }, { name: 'lan', binding: { name: 'macvtap' } }],
+    });
+    const objects = outputs(outdir);
+    expect(objects.map((o) => o.metadata.name)).toContain('cni-dhcp-daemon');
+    for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
+  });
+
   test('check-manifests reports the k3s mismatches of the upstream manifest', () => {
     const fixture = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream', 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml');
     const { stdout } = runExample('check-manifests.ts', [fixture]);
