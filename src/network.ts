@@ -1,7 +1,8 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
+import { guardInterface } from './_guard';
 import { contains, parseIp } from './_ip';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
@@ -64,6 +65,20 @@ export interface AttachmentOptions {
    * @default - the primary network keeps the default route
    */
   readonly defaultRoute?: string[];
+  /**
+   * Add an init container that fails the pod when Multus did not attach this interface (the
+   * pod's network-status annotation does not list it within `guardTimeout`), instead of letting it
+   * run on the primary network alone, which happens to pods created while the Multus daemon
+   * restarts.
+   * @default false
+   */
+  readonly guard?: boolean;
+  /**
+   * How long the guard waits for the annotation (kubelet refreshes downward API files about once a
+   * minute).
+   * @default Duration.minutes(3)
+   */
+  readonly guardTimeout?: Duration;
 }
 
 /**
@@ -210,6 +225,7 @@ export abstract class CniNetwork extends Construct {
     });
     const metadata = target instanceof kplus.Workload ? target.podMetadata : target.metadata;
     metadata.addAnnotation(facts.NETWORKS_ANNOTATION, JSON.stringify(entries));
+    if (options.guard) guardInterface(target, iface, options.guardTimeout ?? Duration.minutes(3));
   }
 
   /** The CNI config, as written into `spec.config`. */

@@ -1,4 +1,8 @@
-import { Testing } from 'cdk8s';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
@@ -189,5 +193,53 @@ describe('app-wide network rules', () => {
     new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] }) });
     new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
     expect(synthErrors(chart)).toEqual([]);
+  });
+});
+
+describe('the attachment guard', () => {
+  function guarded() {
+    const chart = Testing.chart();
+    const lan = new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24' }] }) });
+    const app = new kplus.Deployment(chart, 'App', { replicas: 1, containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+    lan.attachTo(app, { guard: true, guardTimeout: Duration.seconds(1) });
+    lan.attachTo(app, { interface: 'lan2', guard: true, guardTimeout: Duration.seconds(1) });
+    const spec = objectOf(Testing.synth(chart), 'Deployment').spec.template.spec;
+    return { spec, guard: spec.initContainers.find((c: any) => c.name === 'multus-guard') };
+  }
+
+  /** The annotations file as kubelet writes it: key="value" with the value quoted with escapes. */
+  function annotationsFile(interfaces: string[]): string {
+    const status = [{ name: 'cbr0', interface: 'eth0', ips: ['10.42.0.5'], default: true },
+      ...interfaces.map((i) => ({ name: 'default/lan', interface: i, ips: ['192.168.1.2'] }))];
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'podinfo-')), 'annotations');
+    fs.writeFileSync(file, `k8s.v1.cni.cncf.io/network-status=${JSON.stringify(JSON.stringify(status, undefined, 4))}\n`);
+    return file;
+  }
+
+  function run(guard: any, file: string) {
+    const env = Object.fromEntries(guard.env.map((e: any) => [e.name, e.value]));
+    return spawnSync('sh', ['-c', guard.command[2]], { env: { PATH: process.env.PATH, ...env, GUARD_ANNOTATIONS_FILE: file }, encoding: 'utf8' });
+  }
+
+  test('one init container per pod, guarding every interface, with the pod\'s annotations mounted from the downward API', () => {
+    const { spec, guard } = guarded();
+    expect(spec.initContainers.filter((c: any) => c.name === 'multus-guard')).toHaveLength(1);
+    expect(guard.env).toContainEqual({ name: 'GUARD_INTERFACES', value: 'net1 lan2' });
+    expect(guard.volumeMounts).toContainEqual({ name: 'multus-guard-podinfo', mountPath: '/etc/podinfo', readOnly: true });
+    expect(spec.volumes).toContainEqual({ name: 'multus-guard-podinfo', downwardAPI: { items: [{ path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } }] } });
+    expect(schemaErrors(objectOf([{ kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'x' }, spec: { selector: {}, template: { spec } } }], 'Deployment'))).toEqual([]);
+  });
+
+  test('its script passes when network-status lists every interface', () => {
+    const r = run(guarded().guard, annotationsFile(['net1', 'lan2']));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('attached: net1 lan2');
+  });
+
+  test('its script fails loudly when an attachment is missing (pod created while Multus restarted)', () => {
+    const r = run(guarded().guard, annotationsFile(['net1']));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('interfaces lan2 are not in the pod\'s k8s.v1.cni.cncf.io/network-status annotation');
   });
 });
