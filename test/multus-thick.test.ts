@@ -204,7 +204,7 @@ describe('the plugins to install are derived from the app', () => {
   function macvlan(scope: Chart, id: string, ipam: string) {
     return new nad.NetworkAttachmentDefinition(scope, id, {
       metadata: { name: id },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: ipam } }) },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: ipam, ranges: [[{ subnet: `10.0.${id.length}.0/24` }]] } }) },
     });
   }
 

@@ -254,7 +254,9 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
       'socket-dir', 'log-file', 'thick-kubeconfig', 'force-cni-version', 'daemon-config-valid', 'daemon-config-mounted',
       'daemon-pod', 'netns-visible', 'image-pinned', 'nad-crd', 'nad-config',
       // test/networks.test.ts
-      'network-name-unique', 'network-overlap', 'dhcp-daemon'];
+      'network-name-unique', 'network-overlap', 'dhcp-daemon',
+      // test/lint.test.ts
+      'thin-paths', 'nad-ipam'];
     expect(MultusRules.all.map((r) => r.id).sort()).toEqual(covered.sort());
   });
 });

@@ -46,6 +46,8 @@ export class Model {
   public readonly daemons: ThickDaemon[] = [];
   public readonly installers: Installer[] = [];
   public readonly nads: Obj[];
+  /** Containers that run the thin plugin's entrypoint, with their command line. */
+  public readonly thinDaemons: { owner: Obj; container: string; argv: string[]; mounts: MountTable; field: string }[] = [];
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
   /** Findings met while building the model (a config that cannot be found or parsed). */
@@ -72,6 +74,9 @@ export class Model {
       asArray(podSpec.containers).forEach((c, i) => {
         if (isMultusDaemon(c)) this.daemons.push(this.readDaemon(obj, podSpec, c, i));
         const argv = argvOf(c);
+        if (argv[0]?.split('/').pop() === 'thin_entrypoint') {
+          this.thinDaemons.push({ owner: obj, container: c.name, argv, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].args` });
+        }
         const binary = argv[0]?.split('/').pop() === 'dhcp' && argv.includes('daemon') ? tryPod(argv[0]) : undefined;
         if (binary) {
           this.dhcpDaemons.push({ owner: obj, container: c.name, binary, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].command` });

@@ -1,9 +1,10 @@
 import * as facts from '../_facts';
 import { parseIp } from '../_ip';
 import { asArray } from '../_json';
+import { Ipam } from '../ipam';
 import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
-import { Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
+import { flagValue, Model, Obj, podSpecOf, ThickDaemon, tryHost, tryPod } from './_model';
 import { Finding, Severity } from './finding';
 
 /** One check: a stable id, what it catches, and the function that finds it. */
@@ -492,6 +493,9 @@ const pluginAvailable: Rule = {
     for (const d of m.dhcpDaemons) {
       if (!available.has('dhcp')) out.push(missing(d.owner, d.field, 'dhcp', `the DHCP daemon "${d.container}"`));
     }
+    for (const d of m.thinDaemons) {
+      if (!available.has('multus')) out.push(missing(d.owner, d.field, 'multus', `the thin plugin's generated config (container "${d.container}")`));
+    }
     for (const d of m.daemons) {
       if (!available.has('multus-shim')) out.push(missing(d.owner, `spec.template.spec.containers[${d.containerIndex}]`, 'multus-shim', 'the generated 00-multus.conf'));
     }
@@ -704,9 +708,99 @@ const dhcpDaemon: Rule = {
   },
 };
 
+const nadIpam: Rule = {
+  id: 'nad-ipam',
+  severity: E,
+  summary: 'The IPAM of every NetworkAttachmentDefinition passes the same checks as the library\'s Ipam (host bits, ranges, gateways, families).',
+  catches: '`Network has host bits set` (an address used as a subnet), and configs the plugins accept that hand out a network or gateway address.',
+  check: (m) => m.nads.flatMap((nad) => {
+    const config = parsedConfig(nad);
+    const plugins = Array.isArray(config?.plugins) ? config.plugins : [config];
+    return plugins.flatMap((p: any) => {
+      const problem = ipamProblem(p?.ipam);
+      return problem ? [m.finding(nad, 'nad-ipam', E, {
+        field: 'spec.config.ipam',
+        found: JSON.stringify(p.ipam).slice(0, 160),
+        expected: 'an IPAM config that host-local or static accepts and that hands out only host addresses',
+        message: problem,
+        fix: 'correct the address as the message says',
+      })] : [];
+    });
+  }),
+};
+
+/** What Ipam's factories say about a host-local or static IPAM section, or undefined when it passes. */
+function ipamProblem(ipam: any): string | undefined {
+  try {
+    if (ipam?.type === 'host-local') {
+      const sets = asArray(ipam.ranges).map((set) => asArray(set).map((r) => ({
+        subnet: r?.subnet, rangeStart: r?.rangeStart, rangeEnd: r?.rangeEnd, gateway: r?.gateway,
+      })));
+      // The old single-range form: subnet at the top of the IPAM section.
+      if (sets.length === 0 && ipam.subnet !== undefined) {
+        sets.push([{ subnet: ipam.subnet, rangeStart: ipam.rangeStart, rangeEnd: ipam.rangeEnd, gateway: ipam.gateway }]);
+      }
+      Ipam.hostLocal({ rangeSets: sets, routes: asArray(ipam.routes) });
+    } else if (ipam?.type === 'static' && asArray(ipam.addresses).length > 0) {
+      // Without addresses, static takes them from each pod's request (runtime config): legitimate.
+      Ipam.staticAddresses({ addresses: asArray(ipam.addresses), routes: asArray(ipam.routes) });
+    }
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Ipam\.\w+: /, '');
+  }
+}
+
+/** thin_entrypoint's defaults (multus cmd/thin_entrypoint). */
+const THIN_DEFAULTS: { [flag: string]: string } = {
+  '--cni-conf-dir': '/host/etc/cni/net.d',
+  '--multus-autoconfig-dir': '/host/etc/cni/net.d',
+  '--cni-bin-dir': '/host/opt/cni/bin',
+  '--multus-kubeconfig-file-host': '/etc/cni/net.d/multus.d/multus.kubeconfig',
+};
+
+const thinPaths: Rule = {
+  id: 'thin-paths',
+  severity: E,
+  summary: 'The thin entrypoint\'s pod dirs mean the node\'s CNI dirs, and the kubeconfig path written into the host-side config is the host path of the file it writes.',
+  catches: '`error getting k8s client` / `context deadline exceeded`: the thin plugin on the host reads a kubeconfig path that nothing wrote.',
+  check: (m) => m.thinDaemons.flatMap((d) => {
+    const out: Finding[] = [];
+    const value = (flag: string) => flagValue(d.argv, [flag]) ?? THIN_DEFAULTS[flag];
+    const isDefault = (flag: string) => flagValue(d.argv, [flag]) === undefined;
+    const f = (flag: string, found: string, expected: string, message: string, fix: string) =>
+      m.finding(d.owner, 'thin-paths', E, { field: `${d.field} (${flag}${isDefault(flag) ? ', default' : ''})`, found, expected, message, fix });
+    const expectDir = (flag: string, intended: HostPath, what: string) => {
+      const pod = tryPod(value(flag));
+      const host = pod && d.mounts.toHost(pod);
+      if (host?.isSame(intended)) return;
+      const want = dedicatedView(d.mounts, intended);
+      out.push(f(flag, host ? `${value(flag)} (host ${host})` : `${value(flag)} (not mounted)`, want ? `${want} (host ${intended})` : `a pod path that means host ${intended}`,
+        `${flag} = ${value(flag)} must be the container's view of ${what} ${intended} on this ${m.layout.layoutName} node`,
+        want ? `pass ${flag}=${want}` : `mount host ${intended} into "${d.container}" and pass ${flag} with its pod path`));
+    };
+    expectDir('--cni-conf-dir', m.layout.confDir, 'the CNI config dir');
+    expectDir('--multus-autoconfig-dir', m.layout.confDir, 'the CNI config dir');
+    if (flagValue(d.argv, ['--skip-multus-binary-copy']) !== 'true') expectDir('--cni-bin-dir', m.layout.binDir, 'the CNI bin dir');
+    // The entrypoint writes <cni-conf-dir>/multus.d/multus.kubeconfig and names --multus-kubeconfig-file-host in 00-multus.conf.
+    const confPod = tryPod(value('--cni-conf-dir'));
+    const written = confPod && d.mounts.toHost(confPod.join('multus.d', 'multus.kubeconfig'));
+    const referenced = value('--multus-kubeconfig-file-host');
+    if (written && referenced !== written.path) {
+      const prefixed = podPrefixIn(d.mounts, referenced);
+      out.push(f('--multus-kubeconfig-file-host', referenced, `${written} (where the entrypoint writes it)`,
+        prefixed
+          ? `the thin plugin runs on the host, but ${referenced} carries the container's mount prefix ${prefixed.mountPath}`
+          : `the entrypoint writes the kubeconfig to host ${written}, but 00-multus.conf tells the thin plugin on the host to read ${referenced}`,
+        `pass --multus-kubeconfig-file-host=${written}`));
+    }
+    return out;
+  }),
+};
+
 /** Every rule, in the order findings are reported. */
 export const RULES: Rule[] = [
   daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile, thickKubeconfig,
   forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig, pluginAvailable,
-  networkNameUnique, networkOverlap, dhcpDaemon,
+  nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths,
 ];

@@ -1,0 +1,281 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import * as facts from '../_facts';
+import { ICniNodeLayout, K3sCniPaths, StandardCniPaths } from '../cni-paths';
+import { Finding, ManifestObject, Severity } from '../rules/finding';
+import { MultusRules } from '../rules/multus-rules';
+
+/** Where the command writes. */
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly stdin: () => Buffer;
+}
+
+const USAGE = `usage: cdk8s-multus lint [options] <file|dir|-> ...
+
+Judges Kubernetes manifests (multi-document YAML, JSON, kind: List) and CNI config files
+(.conf, .conflist) with the rules that cdk8s-multus runs when it synthesizes a chart.
+
+options:
+  --distro k3s|standard   the node layout to judge against (default k3s)
+  --data-dir DIR          k3s's --data-dir (default ${facts.K3S_DEFAULT_DATA_DIR})
+  --format text|json|sarif
+  -h, --help
+
+exit codes: 0 no errors, 1 errors found, 2 bad usage or unreadable input`;
+
+/** A problem with the command line or an input, reported with exit code 2. */
+class InputError extends Error {}
+
+/** Inputs larger than this are refused rather than read into memory. */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const CNI_EXTENSIONS = ['.conf', '.conflist'];
+
+interface Options {
+  distro: 'k3s' | 'standard';
+  dataDir?: string;
+  format: 'text' | 'json' | 'sarif';
+  inputs: string[];
+}
+
+/** Runs `cdk8s-multus <args>`; returns the exit code. */
+export function main(args: string[], io: Io): number {
+  try {
+    if (args[0] !== 'lint') {
+      if (args.length === 0 || args[0] === '-h' || args[0] === '--help') {
+        io.stdout(USAGE + '\n');
+        return args.length === 0 ? 2 : 0;
+      }
+      throw new InputError(`unknown command ${JSON.stringify(args[0])}; the command is "lint"`);
+    }
+    const options = parseArgs(args.slice(1));
+    if (!options) {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
+    const objects = options.inputs.flatMap((input) => readInput(input, io));
+    const layout = makeLayout(options);
+    const findings = MultusRules.check(objects, layout);
+    io.stdout(render(options.format, findings, objects.length, layout));
+    return findings.some((f) => f.severity === Severity.ERROR) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(`cdk8s-multus: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function parseArgs(args: string[]): Options | undefined {
+  const options: Options = { distro: 'k3s', format: 'text', inputs: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string => {
+      const [flag, inline] = a.split(/=(.*)/s);
+      if (inline !== undefined) return inline;
+      if (i + 1 >= args.length) throw new InputError(`${flag} needs a value`);
+      return args[++i];
+    };
+    if (a === '-h' || a === '--help') {return undefined;} else if (a === '--distro' || a.startsWith('--distro=')) {
+      const v = value();
+      if (v !== 'k3s' && v !== 'standard') throw new InputError(`--distro must be k3s or standard, got ${JSON.stringify(v)}`);
+      options.distro = v;
+    } else if (a === '--data-dir' || a.startsWith('--data-dir=')) {
+      options.dataDir = value();
+    } else if (a === '--format' || a.startsWith('--format=')) {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new InputError(`--format must be text, json or sarif, got ${JSON.stringify(v)}`);
+      options.format = v;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new InputError(`unknown option ${a}`);
+    } else {
+      options.inputs.push(a);
+    }
+  }
+  if (options.inputs.length === 0) throw new InputError('no input: give files, directories, or - for standard input');
+  if (options.dataDir !== undefined && options.distro !== 'k3s') throw new InputError('--data-dir applies to --distro k3s only');
+  return options;
+}
+
+function makeLayout(options: Options): ICniNodeLayout {
+  const chart = new Chart(new App(), 'lint');
+  try {
+    return options.distro === 'k3s'
+      ? new K3sCniPaths(chart, 'layout', { dataDir: options.dataDir })
+      : new StandardCniPaths(chart, 'layout');
+  } catch (e) {
+    throw new InputError(`--data-dir: ${(e as Error).message}`);
+  }
+}
+
+/** The objects in a file, a directory (recursively, by extension) or standard input. */
+function readInput(input: string, io: Io): ManifestObject[] {
+  if (input === '-') return parseText('<stdin>', decode('<stdin>', io.stdin()), 'manifest');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch (e) {
+    throw new InputError(`${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (stat.isDirectory()) {
+    return fs.readdirSync(input).sort().flatMap((name) => {
+      const child = path.join(input, name);
+      const ext = path.extname(name);
+      if (fs.statSync(child).isDirectory() || MANIFEST_EXTENSIONS.includes(ext) || CNI_EXTENSIONS.includes(ext)) return readInput(child, io);
+      return [];
+    });
+  }
+  if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${input}: ${stat.size} bytes is more than the ${MAX_INPUT_BYTES} bytes this command reads`);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(input);
+  } catch (e) {
+    throw new InputError(`${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseText(input, decode(input, bytes), CNI_EXTENSIONS.includes(path.extname(input)) ? 'cni' : 'manifest');
+}
+
+function decode(name: string, bytes: Buffer): string {
+  if (bytes.length > MAX_INPUT_BYTES) throw new InputError(`${name}: more than the ${MAX_INPUT_BYTES} bytes this command reads`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new InputError(`${name}: is not UTF-8 text (invalid byte 0x${bytes[at].toString(16)} at offset ${at}, line ${lineOf(bytes, at)})`);
+  }
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] < 0x80) continue;
+    const len = bytes[i] >= 0xf0 ? 4 : bytes[i] >= 0xe0 ? 3 : bytes[i] >= 0xc0 ? 2 : 0;
+    if (len === 0) return i;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + len));
+      i += len - 1;
+    } catch {
+      return i;
+    }
+  }
+  return 0;
+}
+
+function lineOf(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/**
+ * Parses YAML or JSON documents; `kind: List` is expanded into its items. A CNI config file is
+ * judged as the NetworkAttachmentDefinition that would carry it.
+ */
+function parseText(name: string, text: string, kind: 'manifest' | 'cni'): ManifestObject[] {
+  if (kind === 'cni') {
+    let config: unknown;
+    try {
+      config = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`${name}: is not a JSON CNI config (${(e as Error).message})`);
+    }
+    const base = path.basename(name).replace(/\.(conf|conflist)$/, '').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    return [{
+      manifest: { apiVersion: `${facts.NAD_GROUP}/v1`, kind: facts.NAD_KIND, metadata: { name: base }, spec: { config: JSON.stringify(config) } },
+      source: `${name}:1`,
+    }];
+  }
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+  const docList = Array.isArray(docs) ? docs : [docs];
+  const out: ManifestObject[] = [];
+  for (const doc of docList) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const at = lines.linePos(problem.pos[0]);
+      throw new InputError(`${name}:${at.line}: malformed YAML: ${problem.message.split('\n')[0]}`);
+    }
+    if (doc.contents === null) continue;
+    const line = lines.linePos(doc.contents.range?.[0] ?? 0).line;
+    let value: any;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      throw new InputError(`${name}:${line}: ${(e as Error).message}`);
+    }
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw new InputError(`${name}:${line}: a document must be a Kubernetes object (a mapping with kind), got ${Array.isArray(value) ? 'a list' : typeof value}`);
+    }
+    if (value.kind === 'List' || (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items))) {
+      const items = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+      (Array.isArray(value.items) ? value.items : []).forEach((item: any, i: number) => {
+        const node = isSeq(items) ? items.items[i] : undefined;
+        const itemLine = node && typeof node === 'object' && 'range' in node && (node as any).range ? lines.linePos((node as any).range[0]).line : line;
+        out.push({ manifest: item, source: `${name}:${itemLine}` });
+      });
+      continue;
+    }
+    if (typeof value.kind !== 'string') throw new InputError(`${name}:${line}: the document has no kind`);
+    out.push({ manifest: value, source: `${name}:${line}` });
+  }
+  return out;
+}
+
+function render(format: Options['format'], findings: Finding[], objectCount: number, layout: ICniNodeLayout): string {
+  const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
+  const warnings = findings.length - errors;
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${objectCount} object${objectCount === 1 ? '' : 's'} (layout ${layout.layoutName}: ${layout.confDir}, ${layout.binDir})`;
+  if (format === 'json') {
+    return JSON.stringify({ findings, summary: { errors, warnings, objects: objectCount, layout: layout.layoutName } }, undefined, 2) + '\n';
+  }
+  if (format === 'sarif') return JSON.stringify(sarif(findings), undefined, 2) + '\n';
+  const lines = findings.map((f) => {
+    const ns = f.namespace ? `${f.namespace}/` : '';
+    return `${f.source ?? '-'}: ${f.severity} ${f.ruleId}: ${f.kind} ${ns}${f.name} ${f.field}\n` +
+      `  ${f.message}\n  found:    ${f.found}\n  expected: ${f.expected}\n  fix:      ${f.fix}`;
+  });
+  return [...lines, summary].join('\n') + '\n';
+}
+
+/** SARIF 2.1.0, so that code-scanning UIs show findings at their file and line. */
+function sarif(findings: Finding[]): any {
+  const rules = MultusRules.all;
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'cdk8s-multus lint',
+          informationUri: 'https://github.com/cdk8s-multus/cdk8s-multus',
+          rules: rules.map((r) => ({
+            id: r.id,
+            shortDescription: { text: r.summary },
+            fullDescription: { text: `${r.summary} Catches: ${r.catches}` },
+            defaultConfiguration: { level: r.severity === Severity.ERROR ? 'error' : 'warning' },
+          })),
+        },
+      },
+      results: findings.map((f) => {
+        const [file, line] = splitSource(f.source);
+        return {
+          ruleId: f.ruleId,
+          ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
+          level: f.severity === Severity.ERROR ? 'error' : 'warning',
+          message: { text: `${f.kind} ${f.namespace ? f.namespace + '/' : ''}${f.name} ${f.field}: ${f.message}. Found: ${f.found}. Expected: ${f.expected}. Fix: ${f.fix}.` },
+          locations: file ? [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: line } } }] : [],
+        };
+      }),
+    }],
+  };
+}
+
+function splitSource(source: string | undefined): [string | undefined, number] {
+  const m = source?.match(/^(.*):(\d+)$/);
+  return m ? [m[1], Number(m[2])] : [source, 1];
+}

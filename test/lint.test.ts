@@ -1,0 +1,240 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing, Yaml } from 'cdk8s';
+import * as fc from 'fast-check';
+import { Ipam, MacvlanNetwork, MultusThick } from '../src';
+import { main } from '../src/lint/cli';
+
+const ROOT = path.join(__dirname, '..');
+const UPSTREAM = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream');
+
+function lint(args: string[], stdin = ''): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(['lint', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), stdin: () => Buffer.from(stdin) });
+  return { code, out, err };
+}
+
+function json(args: string[], stdin = '') {
+  const r = lint([...args, '--format', 'json'], stdin);
+  return { ...r, report: r.code === 2 ? undefined : JSON.parse(r.out) };
+}
+
+const ruleIds = (report: any): string[] => [...new Set<string>(report.findings.map((f: any) => f.ruleId))].sort();
+
+function tempFile(name: string, content: string | Buffer): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lint-')), name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/** What this library synthesizes for a default k3s node with a macvlan network, as YAML objects. */
+function libraryObjects(): any[] {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
+  return Testing.synth(chart);
+}
+
+describe('cdk8s-multus lint on upstream manifests', () => {
+  const thick = path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml');
+  const thin = path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset.yml');
+
+  test('the thick manifest judged for k3s reports the config dir, bin dir, plugin availability and moving tag', () => {
+    const { code, report } = json([thick]);
+    expect(code).toBe(1);
+    expect(ruleIds(report)).toEqual(['bin-dir-same-path', 'image-pinned', 'install-target', 'plugin-available', 'pod-path-meaning']);
+    const cniConfigDir = report.findings.find((f: any) => f.field.endsWith('cniConfigDir'));
+    expect(cniConfigDir.source).toBe(`${thick}:105`); // the ConfigMap document starts at line 105
+    expect(report.summary).toEqual({ errors: 7, warnings: 0, objects: 6, layout: 'k3s' });
+  });
+
+  test('the thick manifest judged for the standard layout reports no path errors', () => {
+    expect(ruleIds(json([thick, '--distro', 'standard']).report)).toEqual(['image-pinned']);
+  });
+
+  test('the thin manifest judged for k3s and for the standard layout', () => {
+    expect(ruleIds(json([thin]).report)).toEqual(['image-pinned', 'install-target', 'plugin-available', 'thin-paths']);
+    expect(ruleIds(json([thin, '--distro=standard']).report)).toEqual(['image-pinned']);
+  });
+
+  test('a custom --data-dir moves the expected dirs', () => {
+    const lib = tempFile('lib.yaml', Yaml.stringify(...libraryObjects()));
+    expect(lint([lib]).code).toBe(0);
+    const moved = json([lib, '--data-dir', '/data/k3s']).report;
+    expect(ruleIds(moved)).toEqual(['bin-dir-same-path', 'install-target', 'plugin-available', 'pod-path-meaning']);
+  });
+
+  test('what this library synthesizes lints clean, from a file, a directory and stdin', () => {
+    const yaml = Yaml.stringify(...libraryObjects());
+    const file = tempFile('app.k8s.yaml', yaml);
+    expect(lint([file])).toMatchObject({ code: 0, err: '' });
+    expect(lint([path.dirname(file)]).code).toBe(0);
+    const r = lint(['-'], yaml);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('0 errors, 0 warnings in');
+  });
+
+  test('reads kind: List as kubectl get -o yaml prints it, with item lines', () => {
+    const list = Yaml.stringify({ apiVersion: 'v1', kind: 'List', items: Yaml.load(thick).filter(Boolean) });
+    const { code, report } = json(['-'], list);
+    expect(code).toBe(1);
+    expect(report.summary.objects).toBe(6);
+    expect(report.findings[0].source).toMatch(/^<stdin>:\d+$/);
+  });
+});
+
+describe('failures seen in the field, each as a fixture, caught by its rule', () => {
+  /** The library's own output with one mistake written into it. */
+  function withMistake(edit: (objects: any[]) => void): string {
+    const objects = libraryObjects();
+    edit(objects);
+    return tempFile('app.yaml', Yaml.stringify(...objects));
+  }
+  const ds = (o: any[]) => o.find((x) => x.kind === 'DaemonSet').spec.template.spec;
+  const config = (o: any[], edit: (c: any) => void) => {
+    const cm = o.find((x) => x.kind === 'ConfigMap');
+    const c = JSON.parse(cm.data['daemon-config.json']);
+    edit(c);
+    cm.data['daemon-config.json'] = JSON.stringify(c);
+  };
+
+  test.each([
+    ['doubled prefix in cniConfigDir', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.cniConfigDir = '/host/var/lib/rancher/k3s/agent/var/lib/rancher/k3s/agent/etc/cni/net.d'; })],
+    ['daemon config at /etc/cni/net.d with nothing mounted there', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.multusAutoconfigDir = '/etc/cni/net.d'; })],
+    ['shim installed to /opt/cni/bin', 'install-target', (o: any[]) => {
+      ds(o).volumes.push({ name: 'optcni', hostPath: { path: '/opt/cni/bin' } });
+      ds(o).initContainers[0].volumeMounts = [{ name: 'optcni', mountPath: '/host/opt/cni/bin' }];
+      ds(o).initContainers[0].command = ['/usr/src/multus-cni/bin/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thick'];
+    }],
+    ['macvlan not installed', 'plugin-available', (o: any[]) => { ds(o).initContainers.splice(1, 1); }],
+    ['delegate bin dir not the host\'s real bin dir', 'bin-dir-same-path', (o: any[]) => config(o, (c) => { c.binDir = '/host/opt/cni/bin'; })],
+    ['IP address used as a subnet', 'nad-ipam', (o: any[]) => {
+      const nad = o.find((x) => x.kind === 'NetworkAttachmentDefinition');
+      nad.spec.config = JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'host-local', subnet: '192.168.1.200/24' } });
+    }],
+    ['CRD name misspelt', 'nad-crd', (o: any[]) => { o.find((x) => x.kind === 'CustomResourceDefinition').metadata.name = 'networkattachmentdefinitions.k8s.cni.cncf.io'; }],
+    ['kubeconfig in a thick config', 'thick-kubeconfig', (o: any[]) => config(o, (c) => { c.kubeconfig = '/etc/cni/net.d/multus.d/multus.kubeconfig'; })],
+  ])('%s: %s', (_name, rule, edit) => {
+    const { code, report } = json([withMistake(edit)]);
+    expect(code).toBe(1);
+    expect(ruleIds(report)).toContain(rule);
+  });
+
+  test('a host-bits subnet is explained with the network address', () => {
+    const nad = {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'lan' },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.200/24' }]] } }) },
+    };
+    const f = json(['-'], JSON.stringify(nad)).report.findings.find((x: any) => x.ruleId === 'nad-ipam');
+    expect(f.message).toContain('has host bits set');
+    expect(f.message).toContain('192.168.1.0/24');
+  });
+
+  test('a CNI config file is judged like the NetworkAttachmentDefinition that would carry it', () => {
+    const file = tempFile('20-lan.conflist', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.0/24' }] } }] }));
+    const { report } = json([file]);
+    expect(ruleIds(report)).toEqual(['nad-ipam', 'plugin-available']);
+    expect(report.findings[0].source).toBe(`${file}:1`);
+  });
+});
+
+describe('output formats', () => {
+  const thick = path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml');
+
+  test('text: each finding with rule, severity, object, field, found, expected and fix, then a summary', () => {
+    const { out } = lint([thick]);
+    expect(out).toContain(`${thick}:105: error pod-path-meaning: ConfigMap kube-system/multus-daemon-config data["daemon-config.json"].cniConfigDir`);
+    expect(out).toMatch(/\n {2}found: {4}\/host\/etc\/cni\/net\.d \(host \/etc\/cni\/net\.d\)\n {2}expected: /);
+    expect(out.trimEnd().split('\n').pop()).toBe('7 errors, 0 warnings in 6 objects (layout k3s: /var/lib/rancher/k3s/agent/etc/cni/net.d, /var/lib/rancher/k3s/data/cni)');
+  });
+
+  test('sarif: 2.1.0 with every rule and each result at its file and line', () => {
+    const sarif = JSON.parse(lint([thick, '--format', 'sarif']).out);
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toContain('pod-path-meaning');
+    expect(run.results).toHaveLength(7);
+    for (const r of run.results) {
+      expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+      expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe(thick);
+      expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('bad input gives a clear message and exit code 2, never a crash', () => {
+  test.each([
+    ['malformed YAML', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n', /<stdin>:\d+: malformed YAML/],
+    ['a document that is not an object', '- a\n- b\n', /<stdin>:1: a document must be a Kubernetes object .* got a list/],
+    ['a document without kind', 'apiVersion: v1\nmetadata: {name: x}\n', /<stdin>:1: the document has no kind/],
+  ])('%s', (_name, input, message) => {
+    const r = lint(['-'], input);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  test('non-UTF-8 bytes, named with file and line', () => {
+    const file = tempFile('bad.yaml', Buffer.concat([Buffer.from('kind: ConfigMap\nmetadata:\n  name: '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]));
+    const r = lint([file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}: is not UTF-8 text (invalid byte 0xff at offset 34, line 3)`);
+  });
+
+  test('a missing file, an unknown option, bad values, no input', () => {
+    expect(lint(['/nonexistent.yaml'])).toMatchObject({ code: 2, err: 'cdk8s-multus: /nonexistent.yaml: cannot be read (ENOENT)\n' });
+    expect(lint(['--frobnicate', 'x']).err).toContain('unknown option --frobnicate');
+    expect(lint(['--distro', 'rke3', 'x']).err).toContain('--distro must be k3s or standard, got "rke3"');
+    expect(lint(['--format']).err).toContain('--format needs a value');
+    expect(lint([]).err).toContain('no input');
+    expect(lint(['x', '--distro', 'standard', '--data-dir', '/d']).err).toContain('--data-dir applies to --distro k3s only');
+    expect(lint(['-', '--data-dir', 'relative']).err).toContain('--data-dir: a host path must be absolute');
+  });
+
+  test('wrong types and missing fields anywhere in an object are judged, not crashed on', () => {
+    const weird = [
+      { kind: 'DaemonSet', metadata: { name: 'a' }, spec: 5 },
+      { kind: 'DaemonSet', metadata: { name: 'b' }, spec: { template: { spec: { containers: 'x', initContainers: [null, 3], volumes: {} } } } },
+      { kind: 'DaemonSet', metadata: { name: 'c' }, spec: { template: { spec: { containers: [{ name: 'm', command: ['/multus-daemon'], volumeMounts: [{ name: 1 }] }], volumes: [{}] } } } },
+      { kind: 'ConfigMap', metadata: null, data: { 'daemon-config.json': 7 } },
+      { kind: 'NetworkAttachmentDefinition', metadata: { name: 'n' }, spec: { config: 42 } },
+      { kind: 'NetworkAttachmentDefinition', metadata: { name: 'm' }, spec: { config: '{"cniVersion":"1.0.0","type":"macvlan","ipam":{"type":"host-local","ranges":"x"}}' } },
+    ];
+    const r = lint(['-'], weird.map((o) => JSON.stringify(o)).join('\n---\n'));
+    expect([0, 1]).toContain(r.code);
+    expect(r.err).toBe('');
+  });
+
+  test('property: arbitrary JSON documents never crash the command', () => {
+    fc.assert(fc.property(fc.array(fc.jsonValue(), { maxLength: 4 }), (docs) => {
+      const r = lint(['-'], docs.map((d) => JSON.stringify({ kind: 'DaemonSet', spec: { template: { spec: d } } })).join('\n---\n'));
+      return [0, 1].includes(r.code);
+    }), { numRuns: 300 });
+  });
+
+  test('a file over the size limit is refused', () => {
+    const r = spawnSync(process.execPath, ['-e', `
+      const fs = require('fs');
+      fs.statSync = ((orig) => (p) => Object.assign(orig(p), { size: 300 * 1024 * 1024, isDirectory: () => false }))(fs.statSync);
+      require('ts-node').register({ transpileOnly: true });
+      const { main } = require('./src/lint/cli.ts');
+      process.exitCode = main(['lint', 'package.json'], { stdout: () => {}, stderr: (t) => process.stderr.write(t), stdin: () => Buffer.alloc(0) });
+    `], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('package.json: 314572800 bytes is more than the 268435456 bytes this command reads');
+  });
+});
+
+describe('the installed command', () => {
+  test('bin/cdk8s-multus runs the compiled CLI with exit codes 1, 0 and 2', () => {
+    if (!fs.existsSync(path.join(ROOT, 'lib', 'lint', 'cli.js'))) throw new Error('lib/ is missing: run `npx projen compile` (the build does) before this test');
+    const bin = path.join(ROOT, 'bin', 'cdk8s-multus');
+    expect(spawnSync(bin, ['lint', path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml')]).status).toBe(1);
+    expect(spawnSync(bin, ['lint', '-'], { input: Yaml.stringify(...libraryObjects()) }).status).toBe(0);
+    expect(spawnSync(bin, ['lint', '-'], { input: 'a: [' }).status).toBe(2);
+  });
+});
