@@ -1,9 +1,10 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { attachmentProblem } from './_attachment';
 import * as facts from './_facts';
 import { guardInterface } from './_guard';
-import { contains, parseIp } from './_ip';
+import { parseIp } from './_ip';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
 
@@ -187,33 +188,13 @@ export abstract class CniNetwork extends Construct {
       throw new Error(`${where}: interface "${iface}" is already used by another attachment of this pod; give each attachment its own interface name`);
     }
     const ips = options.ips ?? [];
-    if (ips.length > 0) {
-      if (!this.capabilities.ips) {
-        throw new Error(`${where}: ips are requested, but the network does not declare capabilities.ips, so Multus passes them only as CNI_ARGS, which ${this.ipam.type ?? 'the plugin'} handles in its own way; set capabilities: { ips: true } on the network`);
-      }
-      if (this.ipam.subnets.length === 0) {
-        throw new Error(`${where}: ips are requested, but the network's IPAM (${this.ipam.type ?? 'none'}) assigns from no subnet that this library knows`);
-      }
-      const subnets = this.ipam.subnets.map((sn) => parseIp('subnet', sn, true));
-      for (const [i, ip] of ips.entries()) {
-        const parsed = parseIp(`${where}: ips[${i}]`, ip, true);
-        if (!subnets.some((sn) => contains(sn, parsed) && sn.prefix === parsed.prefix)) {
-          throw new Error(`${where}: ips[${i}] ${ip} is not inside the network's subnets (${this.ipam.subnets.join(', ')}) with the same prefix length`);
-        }
-      }
-    }
-    if (options.mac !== undefined) {
-      if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(options.mac)) throw new Error(`${where}: mac ${JSON.stringify(options.mac)} is not a MAC address like 02:00:00:00:00:01`);
-      if (parseInt(options.mac.slice(0, 2), 16) % 2 === 1) throw new Error(`${where}: mac ${options.mac} is a multicast address; the first octet must be even`);
-      if (!this.capabilities.mac) throw new Error(`${where}: a mac is requested, but the network does not declare capabilities.mac; set capabilities: { mac: true }`);
-    }
-    const fixed = ips.length > 0 || options.mac !== undefined ? 'a requested address or MAC' : this.ipam.type === 'static' ? 'static IPAM (a fixed address)' : undefined;
-    if (fixed) {
-      const pods = podCount(target);
-      if (pods !== 1) {
-        throw new Error(`${where}: ${fixed} gives every pod the same address, but ${target.node.id} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; use a workload with exactly one pod (replicas: 1), or Ipam.hostLocal for a range`);
-      }
-    }
+    const problem = attachmentProblem({ ips, mac: options.mac }, {
+      capabilities: this.capabilities,
+      subnets: this.ipam.subnets,
+      ipamType: this.ipam.type,
+      fixedAddress: this.ipam.type === 'static',
+    }, podCount(target), target.node.id);
+    if (problem) throw new Error(`${where}: ${problem}`);
     for (const [i, gw] of (options.defaultRoute ?? []).entries()) parseIp(`${where}: defaultRoute[${i}]`, gw, false);
     entries.push({
       name: this.name,

@@ -109,7 +109,7 @@ describe('attachTo', () => {
     const chart = Testing.chart();
     const fixed = new MacvlanNetwork(chart, 'Fixed', { ipam: lanIpam() });
     const ds = new kplus.DaemonSet(chart, 'Ds', { containers: [{ image: 'busybox:1.36' }] });
-    expect(() => fixed.attachTo(ds)).toThrow(/static IPAM \(a fixed address\) gives every pod the same address, but Ds runs one pod per node/);
+    expect(() => fixed.attachTo(ds)).toThrow(/the network's fixed address gives every pod the same address, but Ds runs one pod per node/);
     const deploy = new kplus.Deployment(chart, 'Two', { containers: [{ image: 'busybox:1.36' }] });
     expect(() => fixed.attachTo(deploy)).toThrow(/Two runs 2 pods/);
   });

@@ -1,0 +1,89 @@
+import { contains, formatIp, parseIp } from './_ip';
+
+/** What an attachment asks of a network. */
+export interface AttachmentRequest {
+  readonly ips?: string[];
+  readonly mac?: string;
+}
+
+/** What the checks need to know of a network. */
+export interface NetworkFacts {
+  readonly capabilities: { ips?: boolean; mac?: boolean };
+  /** The subnets its IPAM assigns from (CIDR). */
+  readonly subnets: string[];
+  readonly ipamType?: string;
+  /** Whether its IPAM gives every pod the same address (static with addresses, a one-address range). */
+  readonly fixedAddress: boolean;
+}
+
+/**
+ * The checks every attachment passes, whether it is made with `attachTo` or found in a manifest:
+ * the first problem, or undefined. `pods` is how many pods the workload runs (a number, or words).
+ */
+export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts, pods: number | string, workload: string): string | undefined {
+  const ips = request.ips ?? [];
+  if (ips.length > 0) {
+    if (!net.capabilities.ips) {
+      return `ips are requested, but the network does not declare capabilities.ips, so Multus passes them only as CNI_ARGS, which ${net.ipamType ?? 'the plugin'} handles in its own way; set capabilities: { ips: true } on the network`;
+    }
+    if (net.subnets.length === 0) return `ips are requested, but the network's IPAM (${net.ipamType ?? 'none'}) assigns from no subnet that this library knows`;
+    const subnets = net.subnets.map((sn) => parseIp('subnet', sn, true));
+    for (const [i, ip] of ips.entries()) {
+      let parsed;
+      try {
+        parsed = parseIp(`ips[${i}]`, ip, true);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      if (!subnets.some((sn) => contains(sn, parsed) && sn.prefix === parsed.prefix)) {
+        return `ips[${i}] ${ip} is not inside the network's subnets (${net.subnets.join(', ')}) with the same prefix length`;
+      }
+    }
+  }
+  if (request.mac !== undefined) {
+    if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(request.mac)) return `mac ${JSON.stringify(request.mac)} is not a MAC address like 02:00:00:00:00:01`;
+    if (parseInt(request.mac.slice(0, 2), 16) % 2 === 1) return `mac ${request.mac} is a multicast address; the first octet must be even`;
+    if (!net.capabilities.mac) return 'a mac is requested, but the network does not declare capabilities.mac; set capabilities: { mac: true }';
+  }
+  const fixed = ips.length > 0 || request.mac !== undefined ? 'a requested address or MAC' : net.fixedAddress ? 'the network\'s fixed address' : undefined;
+  if (fixed && pods !== 1) {
+    return `${fixed} gives every pod the same address, but ${workload} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; ` +
+      'use a workload with exactly one pod (replicas: 1), or a host-local range';
+  }
+  return undefined;
+}
+
+/** The facts of a network from its CNI config, as found in a manifest. */
+export function networkFacts(config: any): NetworkFacts {
+  const plugin = Array.isArray(config?.plugins) ? config.plugins.find((p: any) => p?.ipam) ?? config.plugins[0] : config;
+  const ipam = plugin?.ipam;
+  const declared = Array.isArray(config?.plugins) ? config.plugins.map((p: any) => p?.capabilities ?? {}) : [config?.capabilities ?? {}];
+  const capabilities = Object.assign({}, ...declared);
+  const subnets: string[] = [];
+  let fixedAddress = false;
+  const network = (cidr: unknown): string | undefined => {
+    try {
+      const ip = parseIp('', String(cidr), true);
+      return `${formatIp(ip.family, ip.network)}/${ip.prefix}`;
+    } catch {
+      return undefined;
+    }
+  };
+  if (ipam?.type === 'static') {
+    for (const a of Array.isArray(ipam.addresses) ? ipam.addresses : []) {
+      const sn = network(a?.address);
+      if (sn) subnets.push(sn);
+      fixedAddress = true;
+    }
+  } else if (ipam?.type === 'host-local') {
+    for (const set of Array.isArray(ipam.ranges) ? ipam.ranges : []) {
+      for (const r of Array.isArray(set) ? set : []) {
+        const sn = network(r?.subnet);
+        if (sn) subnets.push(sn);
+        // A one-address range hands that address to a pod on every node (leases are per node).
+        if (r?.rangeStart !== undefined && r.rangeStart === r.rangeEnd) fixedAddress = true;
+      }
+    }
+  }
+  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress };
+}
