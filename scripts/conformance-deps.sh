@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Everything the conformance tests run: the reference CNI plugins (built from their Go module) and
-# a DHCP server for the dhcp IPAM test (dnsmasq, from Debian's packages). Each step is skipped when
+# Everything the conformance tests run: the reference CNI plugins (built from their Go module),
+# a DHCP server for the dhcp IPAM test and kubectl (from Debian's packages). Each step is skipped when
 # already done. Needs root for the package install.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/build-cni-plugins.sh"
-if ! command -v dnsmasq >/dev/null; then
+# dnsmasq for the DHCP test; kubectl to read the kubeconfigs the writer produces.
+packages=()
+command -v dnsmasq >/dev/null || packages+=(dnsmasq-base)
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
+if [ "${#packages[@]}" -gt 0 ]; then
   start=$(date +%s)
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends dnsmasq-base >/dev/null
-  echo "dnsmasq: installed in $(( $(date +%s) - start ))s"
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  echo "${packages[*]}: installed in $(( $(date +%s) - start ))s"
 fi

@@ -55,6 +55,9 @@ export const MULTUS_DEFAULT_CONF_DIR = '/etc/cni/multus/net.d';
 export const MULTUS_DEFAULT_CNI_DIR = '/var/lib/cni/multus';
 export const MULTUS_LOG_LEVELS: readonly string[] = ['debug', 'verbose', 'error', 'panic'];
 
+/** thin_entrypoint's default --cni-conf-dir (multus cmd/thin_entrypoint). */
+export const THIN_DEFAULT_CNI_CONF_DIR = '/host/etc/cni/net.d';
+
 /** The NetworkAttachmentDefinition API (multi-net-spec v1). */
 export const NAD_GROUP = 'k8s.cni.cncf.io';
 export const NAD_KIND = 'NetworkAttachmentDefinition';

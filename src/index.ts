@@ -11,3 +11,4 @@ export * from './macvlan-network';
 export * from './ipvlan-network';
 export * from './kubevirt';
 export * from './dhcp-daemon';
+export * from './multus-kubeconfig-job';

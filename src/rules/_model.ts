@@ -48,6 +48,8 @@ export class Model {
   public readonly nads: Obj[];
   /** Containers that run the thin plugin's entrypoint, with their command line. */
   public readonly thinDaemons: { owner: Obj; container: string; argv: string[]; mounts: MountTable; field: string }[] = [];
+  /** Host files that some container of the input writes, with who writes them. */
+  public readonly hostFileWriters: { host: HostPath; writer: string }[] = [];
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
   /** Findings met while building the model (a config that cannot be found or parsed). */
@@ -74,8 +76,16 @@ export class Model {
       asArray(podSpec.containers).forEach((c, i) => {
         if (isMultusDaemon(c)) this.daemons.push(this.readDaemon(obj, podSpec, c, i));
         const argv = argvOf(c);
+        const kubeconfigFile = asArray(c?.env).find((e) => e?.name === 'KUBECONFIG_FILE' && typeof e.value === 'string')?.value;
+        const writerFile = tryPod(kubeconfigFile);
+        const writtenAt = writerFile && MountTable.fromPodSpec(podSpec, c.name).toHost(writerFile);
+        if (writtenAt) this.hostFileWriters.push({ host: writtenAt, writer: `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name} (container ${c.name})` });
         if (argv[0]?.split('/').pop() === 'thin_entrypoint') {
           this.thinDaemons.push({ owner: obj, container: c.name, argv, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].args` });
+          // The thin entrypoint writes its kubeconfig into <cni-conf-dir>/multus.d/.
+          const confDir = tryPod(flagValue(argv, ['--cni-conf-dir']) ?? facts.THIN_DEFAULT_CNI_CONF_DIR);
+          const written = confDir && MountTable.fromPodSpec(podSpec, c.name).toHost(confDir.join('multus.d', 'multus.kubeconfig'));
+          if (written) this.hostFileWriters.push({ host: written, writer: `the thin entrypoint of ${obj.kind} ${obj.namespace ?? 'default'}/${obj.name}` });
         }
         const binary = argv[0]?.split('/').pop() === 'dhcp' && argv.includes('daemon') ? tryPod(argv[0]) : undefined;
         if (binary) {
