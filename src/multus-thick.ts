@@ -1,17 +1,15 @@
-import { ApiObject, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { PLUGIN_INSTALLER_SCRIPT } from './_plugin-installer';
+import { addInstallers, pluginsForApp } from './_installers';
 import { PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
 import { MountTable } from './mount-table';
-import { CniNetwork } from './network';
 import { HostPath, PodPath } from './paths';
-import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from './rules/_model';
-import { imageProblem, pluginTypes } from './rules/_rules';
+import { imageProblem } from './rules/_rules';
 
 /**
  * Log levels of the Multus daemon (multus pkg/logging).
@@ -354,36 +352,17 @@ export class MultusThick extends Construct {
       return v;
     };
     const pullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT;
-    const small: kplus.ContainerResources = { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(15) } };
-
-    // Init containers see the node's bin dir (and its symlink targets) at the same path.
-    const binPlan = same('cni-bin', layout.binDirMountRoot);
-    const initMounts = MountTable.of([{ mountPath: binPlan.pod, volumeName: binPlan.volume, hostPath: binPlan.host, readOnly: false }]);
-    const target = initMounts.toPod(layout.binDir)!.path;
-    this.daemonSet.addInitContainer({
-      name: 'install-multus-shim',
+    const binVolume = addInstallers(this, this.daemonSet, {
+      layout,
       image,
-      imagePullPolicy: pullPolicy,
-      command: [facts.MULTUS_INSTALLER, '-d', target, '-t', 'thick'],
-      securityContext: PRIVILEGED,
-      resources: small,
-      volumeMounts: [{ path: binPlan.pod.path, volume: volumeOf(binPlan) }],
+      flavour: 'thick',
+      pluginsImage,
+      pluginsSourceDir: props.pluginsSourceDir ?? facts.REFERENCE_PLUGINS_DIR,
+      pullPolicy,
+      replaceBundled: this.replaceBundled,
+      plugins: () => this.pluginsToInstall(),
     });
-    this.daemonSet.addInitContainer({
-      name: 'install-cni-plugins',
-      image: pluginsImage,
-      imagePullPolicy: pullPolicy,
-      command: ['/bin/sh', '-c', PLUGIN_INSTALLER_SCRIPT],
-      envVariables: {
-        [INSTALLER_ENV_TARGET]: kplus.EnvValue.fromValue(target),
-        [INSTALLER_ENV_PLUGINS]: kplus.EnvValue.fromValue(Lazy.any({ produce: () => this.pluginsToInstall().join(' ') }) as any),
-        CNI_PLUGINS_SOURCE: kplus.EnvValue.fromValue(props.pluginsSourceDir ?? facts.REFERENCE_PLUGINS_DIR),
-        CNI_REPLACE_BUNDLED: kplus.EnvValue.fromValue(String(this.replaceBundled)),
-      },
-      securityContext: PRIVILEGED,
-      resources: small,
-      volumeMounts: [{ path: binPlan.pod.path, volume: volumeOf(binPlan) }],
-    });
+    volumes.set('cni-bin', binVolume);
 
     const daemon = this.daemonSet.addContainer({
       name: 'kube-multus',
@@ -418,26 +397,7 @@ export class MultusThick extends Construct {
    * use that the node does not bundle, plus `extraPlugins`. Resolved when the app is synthesized.
    */
   public pluginsToInstall(): string[] {
-    const used = new Set<string>(this.extraPlugins);
-    for (const c of this.node.root.node.findAll()) {
-      if (c instanceof CniNetwork) {
-        pluginTypes(c.config).forEach((t) => used.add(t));
-        continue;
-      }
-      // Other NetworkAttachmentDefinitions (not under a CniNetwork): read as written.
-      if (!(c instanceof ApiObject) || c.kind !== facts.NAD_KIND || c.node.scope instanceof CniNetwork) continue;
-      const text = c.toJson()?.spec?.config;
-      if (typeof text !== 'string') continue;
-      try {
-        pluginTypes(JSON.parse(text)).forEach((t) => used.add(t));
-      } catch {
-        // An unparsable config is reported by the nad-config rule.
-      }
-    }
-    const bundled = new Set(this.replaceBundled ? [] : this.paths.bundledPlugins);
-    const installable = (p: string) => this.pluginsCustom || facts.REFERENCE_PLUGINS.includes(p);
-    // Plugins that neither the node nor the image has are left to the plugin-available rule.
-    return [...used].filter((p) => !bundled.has(p) && installable(p)).sort();
+    return pluginsForApp(this, this.paths, this.extraPlugins, this.replaceBundled, this.pluginsCustom);
   }
 }
 
