@@ -39,10 +39,15 @@ export const REFERENCE_PLUGINS: readonly string[] = [
 
 /** The Multus thick image of the release this library is tested against (release workflow: `<tag>-thick`). */
 export const MULTUS_THICK_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick';
+/** The Multus thin image of the same release (release workflow: the tag itself). */
+export const MULTUS_THIN_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0';
 /** Paths inside the Multus images (images/Dockerfile.thick). */
 export const MULTUS_BIN_DIR_IN_IMAGE = '/usr/src/multus-cni/bin';
 export const MULTUS_DAEMON = `${MULTUS_BIN_DIR_IN_IMAGE}/multus-daemon`;
 export const MULTUS_INSTALLER = `${MULTUS_BIN_DIR_IN_IMAGE}/install_multus`;
+/** The thin plugin's entrypoint, at the root of the thin image (images/Dockerfile). */
+export const MULTUS_THIN_ENTRYPOINT = '/thin_entrypoint';
+export const MULTUS_THIN_INSTALLER = '/install_multus';
 /** What `install_multus -t thick` copies into its destination (cmd/install_multus). */
 export const MULTUS_THICK_INSTALLS: readonly string[] = ['multus-shim', 'passthru'];
 /** Where the daemon reads its configuration unless `-config` says otherwise (cmd/multus-daemon). */

@@ -41,7 +41,7 @@ export function addInstallers(scope: IConstruct, pod: kplus.AbstractPod, o: Inst
     name: `install-multus-${o.flavour === 'thick' ? 'shim' : 'binary'}`,
     image: o.image,
     imagePullPolicy: o.pullPolicy,
-    command: [facts.MULTUS_INSTALLER, '-d', target, '-t', o.flavour],
+    command: [o.flavour === 'thick' ? facts.MULTUS_INSTALLER : facts.MULTUS_THIN_INSTALLER, '-d', target, '-t', o.flavour],
     securityContext: PRIVILEGED,
     resources: small,
     volumeMounts: [{ path: root.path, volume }],

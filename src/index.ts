@@ -12,3 +12,4 @@ export * from './ipvlan-network';
 export * from './kubevirt';
 export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';
+export * from './multus-thin';

@@ -888,6 +888,20 @@ const kubeconfigWriter: Rule = {
   })),
 };
 
+const oneFlavour: Rule = {
+  id: 'multus-flavour',
+  severity: E,
+  summary: 'The thick and the thin plugin are not both deployed for the same nodes.',
+  catches: 'two daemons that both write and delete 00-multus.conf, each undoing the other.',
+  check: (m) => m.daemons.length === 0 ? [] : m.thinDaemons.map((t) => m.finding(t.owner, 'multus-flavour', E, {
+    field: t.field,
+    found: `thin plugin here, thick plugin in ${m.daemons[0].owner.kind} ${m.daemons[0].owner.namespace ?? 'default'}/${m.daemons[0].owner.name}`,
+    expected: 'one Multus flavour per node',
+    message: 'both write 00-multus.conf into the same config dir and delete it when they stop, so each undoes the other',
+    fix: 'deploy MultusThick or MultusThin, not both, for one set of nodes',
+  })),
+};
+
 /** thin_entrypoint's defaults (multus cmd/thin_entrypoint). */
 const THIN_DEFAULTS: { [flag: string]: string } = {
   '--cni-conf-dir': facts.THIN_DEFAULT_CNI_CONF_DIR,
@@ -939,5 +953,5 @@ const thinPaths: Rule = {
 export const RULES: Rule[] = [
   daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile, thickKubeconfig,
   forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig, pluginAvailable,
-  nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, attachment, kubevirtNetworks, kubeconfigWriter,
+  nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour,
 ];

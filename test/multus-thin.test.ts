@@ -1,0 +1,57 @@
+import { Testing } from 'cdk8s';
+import { Ipam, MacvlanNetwork, MultusRules, MultusThick, MultusThin, nad } from '../src';
+import { schemaErrors } from './_schema';
+import { objectOf, synthErrors } from './_util';
+
+describe('MultusThin on k3s', () => {
+  function synth() {
+    const chart = Testing.chart();
+    const thin = new MultusThin(chart, 'Multus');
+    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.fixedAddress('192.168.1.200/24') });
+    return { chart, thin, objects: Testing.synth(chart) };
+  }
+
+  test('the entrypoint is told the pod view of the k3s config dir and host paths for everything the host plugin reads', () => {
+    const { objects, thin } = synth();
+    const spec = objectOf(objects, 'DaemonSet').spec.template.spec;
+    expect(spec.containers[0].command).toEqual(['/thin_entrypoint']);
+    expect(spec.containers[0].args).toEqual([
+      '--multus-conf-file=auto',
+      '--multus-autoconfig-dir=/host/var/lib/rancher/k3s/agent/etc/cni/net.d',
+      '--cni-conf-dir=/host/var/lib/rancher/k3s/agent/etc/cni/net.d',
+      '--skip-multus-binary-copy=true',
+      '--multus-kubeconfig-file-host=/var/lib/rancher/k3s/agent/etc/cni/net.d/multus.d/multus.kubeconfig',
+      '--cni-version=0.3.1',
+      '--multus-log-level=verbose',
+      '--cleanup-config-on-exit=true',
+      '--multus-master-cni-file-name=10-flannel.conflist',
+      '--readiness-indicator-file=/run/flannel/subnet.env',
+    ]);
+    expect(spec.initContainers[0].command).toEqual(['/install_multus', '-d', '/var/lib/rancher/k3s/data/cni', '-t', 'thin']);
+    expect(spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'macvlan static' });
+    expect(thin.kubeconfigHostPath.path).toBe('/var/lib/rancher/k3s/agent/etc/cni/net.d/multus.d/multus.kubeconfig');
+    for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
+  });
+
+  test('passes every rule, and a NAD may reference the kubeconfig the entrypoint writes', () => {
+    const { objects, thin } = synth();
+    expect(MultusRules.check(objects.map((manifest) => ({ manifest })), thin.paths)).toEqual([]);
+    const chart = Testing.chart();
+    const t = new MultusThin(chart, 'Multus');
+    new nad.NetworkAttachmentDefinition(chart, 'Third', { metadata: { name: 'third' }, spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'bridge', kubeconfig: t.kubeconfigHostPath.path }) } });
+    expect(synthErrors(chart)).toEqual([]);
+  });
+
+  test('multus-flavour: thick and thin for the same nodes is an error', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Thick');
+    new MultusThin(chart, 'Thin', { name: 'multus-thin' });
+    const errors = synthErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('multus-flavour (error) DaemonSet kube-system/kube-multus-thin-ds');
+  });
+
+  test('fails on a moving image tag', () => {
+    expect(() => new MultusThin(Testing.chart(), 'm', { image: 'ghcr.io/k8snetworkplumbingwg/multus-cni:snapshot' })).toThrow(/tag "snapshot" moves/);
+  });
+});
