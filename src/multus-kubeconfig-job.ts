@@ -42,6 +42,8 @@ export const KUBECONFIG_WRITER_SCRIPT = [
   'done',
 ].join('\n');
 
+const LONG_LIVED_DIR = '/var/run/secrets/multus-kubeconfig-token';
+
 /** What the consumer of a kubeconfig may do in the API. */
 export interface KubeconfigPermission {
   /** API group ('' for core). */
@@ -84,6 +86,15 @@ export interface MultusKubeconfigJobProps {
    * @default Duration.seconds(60)
    */
   readonly checkInterval?: Duration;
+  /**
+   * Put a long-lived token in the file instead of the pod's bound token. The bound token expires
+   * (kubelet rotates it, and the writer follows), so a node whose writer is gone for longer than
+   * the token's lifetime loses API access for its CNI plugin. A long-lived token Secret never
+   * expires: it stays valid on every node's disk until the Secret is deleted, which is the only
+   * way to revoke it. Choose it only where the writer cannot be kept running.
+   * @default false
+   */
+  readonly longLivedToken?: boolean;
   /**
    * Node labels to restrict the writer to (it must run on every node whose CNI reads the file).
    * @default { 'kubernetes.io/os': 'linux' }
@@ -152,6 +163,7 @@ export class MultusKubeconfigJob extends Construct {
     const dir = this.hostPath.parent;
     const mounts = MountTable.of([{ mountPath: PodPath.of('/host').join(dir.path.slice(1)), volumeName: 'kubeconfig-dir', hostPath: dir, readOnly: false }]);
     const podFile = mounts.toPod(this.hostPath)!;
+    const longLived = props.longLivedToken ?? false;
     const c = this.daemonSet.addContainer({
       name: 'kubeconfig-writer',
       image: facts.BUSYBOX_IMAGE,
@@ -160,6 +172,7 @@ export class MultusKubeconfigJob extends Construct {
         KUBECONFIG_FILE: kplus.EnvValue.fromValue(podFile.path),
         WRITER_NAME: kplus.EnvValue.fromValue(name),
         INTERVAL_SECONDS: kplus.EnvValue.fromValue(String(interval)),
+        ...(longLived ? { SA_DIR: kplus.EnvValue.fromValue(LONG_LIVED_DIR) } : {}),
       },
       // Root to write a root-owned host dir; nothing more.
       securityContext: { ensureNonRoot: false, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
@@ -168,6 +181,11 @@ export class MultusKubeconfigJob extends Construct {
     c.mount(mounts.entries[0].mountPath.path, kplus.Volume.fromHostPath(this, 'Dir', 'kubeconfig-dir', {
       path: dir.path, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE,
     }));
+    if (longLived) {
+      // A token Secret has the same token and ca.crt keys as the service-account mount.
+      const secret = new kplus.ServiceAccountTokenSecret(this, 'TokenSecret', { metadata: { name: `${name}-token`, namespace }, serviceAccount: this.serviceAccount });
+      c.mount(LONG_LIVED_DIR, kplus.Volume.fromSecret(this, 'TokenVolume', secret), { readOnly: true });
+    }
     AppValidator.of(this).register(this.paths, this);
   }
 }

@@ -34,6 +34,20 @@ describe('MultusKubeconfigJob', () => {
     for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
   });
 
+  test('a long-lived token Secret only when asked, read from its own mount', () => {
+    expect(synth().objects.map((o) => o.kind)).not.toContain('Secret');
+    const chart = Testing.chart();
+    new MultusKubeconfigJob(chart, 'Kubeconfig', { longLivedToken: true });
+    const objects = Testing.synth(chart);
+    const secret = objectOf(objects, 'Secret');
+    expect(secret.type).toBe('kubernetes.io/service-account-token');
+    expect(secret.metadata.annotations['kubernetes.io/service-account.name']).toBe('multus-kubeconfig');
+    const c = objectOf(objects, 'DaemonSet').spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'SA_DIR', value: '/var/run/secrets/multus-kubeconfig-token' });
+    expect(c.volumeMounts.map((m: any) => m.mountPath)).toContain('/var/run/secrets/multus-kubeconfig-token');
+    for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
+  });
+
   test('fails on wildcard permissions and a file directly in /', () => {
     expect(() => new MultusKubeconfigJob(Testing.chart(), 'k', { permissions: [{ apiGroup: '', resource: '*', verbs: ['get'] }] })).toThrow(/not "\*"/);
     expect(() => new MultusKubeconfigJob(Testing.chart(), 'k', { hostPath: '/kubeconfig' })).toThrow(/directly in "\/"/);
