@@ -32,7 +32,7 @@ describe('a valid app', () => {
 });
 
 describe('each rule fires on the mistake it exists for (failures seen in the field)', () => {
-  test('pod-path-meaning: a full host path prefixed again (the seeds\' doubled prefix)', () => {
+  test('pod-path-meaning: a full host path prefixed again (the doubled prefix seen in the field)', () => {
     const { chart, multus } = thickChart();
     daemonPatch(chart,
       JsonPatch.add('/spec/template/spec/volumes/-', { name: 'agent', hostPath: { path: '/var/lib/rancher/k3s/agent' } }),
@@ -165,7 +165,7 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
     expect(errors[0]).toContain('two different files');
   });
 
-  test('thick-kubeconfig: the seeds\' multus.kubeconfig in a thick daemon config', () => {
+  test('thick-kubeconfig: a multus.kubeconfig in a thick daemon config', () => {
     const { chart, multus } = thickChart();
     patchDaemonConfig(multus, (c) => {
       c.kubeconfig = '/etc/cni/net.d/multus.d/multus.kubeconfig';
@@ -230,7 +230,7 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
     expect(errors[0]).toContain('tag "snapshot-thick" moves');
   });
 
-  test('nad-crd: the seeds\' misspelt CRD name and a wrong NAD apiVersion', () => {
+  test('nad-crd: a misspelt CRD name and a wrong NAD apiVersion', () => {
     const { chart, multus } = thickChart();
     multus.crd!.addJsonPatch(JsonPatch.replace('/metadata/name', 'networkattachmentdefinitions.k8s.cni.cncf.io'));
     new ApiObject(chart, 'bad', { apiVersion: 'k8s.cni.cncf.io/v1beta1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'x' } });

@@ -96,7 +96,7 @@ const podPathMounted: Rule = {
     }
     if (d.mounts.toHost(pod)) return [];
     const label = v.isDefault ? `${key} (not set; the daemon's default is ${v.value})` : key;
-    // The seeds' mistake: the value is the host path itself, which the container sees elsewhere.
+    // A common mistake: the value is the host path itself, which the container sees elsewhere.
     const intended = intendedHost(m, key);
     const intendedPod = intended && dedicatedView(d.mounts, intended);
     const seenAt = intended?.path === pod.path ? intendedPod : dedicatedView(d.mounts, HostPath.of(pod.path));
