@@ -63,6 +63,16 @@ export const MULTUS_LOG_LEVELS: readonly string[] = ['debug', 'verbose', 'error'
 /** thin_entrypoint's default --cni-conf-dir (multus cmd/thin_entrypoint). */
 export const THIN_DEFAULT_CNI_CONF_DIR = '/host/etc/cni/net.d';
 
+/** Whereabouts v0.9.4 (release workflow: ghcr.io/<repo>:<tag>). */
+export const WHEREABOUTS_IMAGE = 'ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4';
+export const WHEREABOUTS_GROUP = 'whereabouts.cni.cncf.io';
+/** Where the whereabouts plugin looks for whereabouts.conf when a NAD names no configuration_path (pkg/config). */
+export const WHEREABOUTS_SEARCH_PATHS: readonly string[] = [
+  '/etc/kubernetes/cni/net.d/whereabouts.d/whereabouts.conf',
+  '/etc/cni/net.d/whereabouts.d/whereabouts.conf',
+  '/host/etc/cni/net.d/whereabouts.d/whereabouts.conf',
+];
+
 /** The NetworkAttachmentDefinition API (multi-net-spec v1). */
 export const NAD_GROUP = 'k8s.cni.cncf.io';
 export const NAD_KIND = 'NetworkAttachmentDefinition';

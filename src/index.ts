@@ -14,3 +14,4 @@ export * from './kubevirt';
 export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';
 export * from './multus-thin';
+export * from './whereabouts';

@@ -75,6 +75,32 @@ export interface StaticIpamOptions {
   readonly routes?: IpamRoute[];
 }
 
+/** Options for `Ipam.whereabouts` and `Whereabouts.ipam`. */
+export interface WhereaboutsIpamOptions {
+  /** The range, a network prefix without host bits, such as `192.168.1.0/24`. */
+  readonly range: string;
+  /** First address to hand out. @default - the first address after the network address */
+  readonly rangeStart?: string;
+  /** Last address to hand out. @default - the last address before broadcast */
+  readonly rangeEnd?: string;
+  /** Prefixes inside the range never to hand out. @default [] */
+  readonly exclude?: string[];
+  /** The gateway. @default - none */
+  readonly gateway?: string;
+  /** Routes to add. @default [] */
+  readonly routes?: IpamRoute[];
+}
+
+/** Options for `Ipam.whereabouts`. */
+export interface WhereaboutsIpamProps extends WhereaboutsIpamOptions {
+  /**
+   * The host path of whereabouts.conf. Needed wherever it is not in the plugin's built-in search
+   * list (`/etc/kubernetes/cni/net.d`, `/etc/cni/net.d`, `/host/etc/cni/net.d`), as on k3s;
+   * `Whereabouts.ipam()` sets it from the layout.
+   */
+  readonly configurationPath: string;
+}
+
 /** Options for `Ipam.fixedAddress`. */
 export interface FixedAddressOptions {
   /** The gateway, in the same subnet. @default - none */
@@ -177,6 +203,35 @@ export class Ipam {
       config.dataDir = options.dataDir;
     }
     return new Ipam('host-local', config, subnets);
+  }
+
+  /**
+   * Whereabouts: cluster-wide allocation from one range, with its state in the API server. Host
+   * bits in the range are an error here, although Whereabouts would mask them silently.
+   */
+  public static whereabouts(props: WhereaboutsIpamProps): Ipam {
+    const field = 'Ipam.whereabouts: range';
+    const range = checkedSubnet(field, props.range);
+    const start = props.rangeStart === undefined ? undefined : checkedInRange('Ipam.whereabouts: rangeStart', props.rangeStart, range);
+    const end = props.rangeEnd === undefined ? undefined : checkedInRange('Ipam.whereabouts: rangeEnd', props.rangeEnd, range);
+    if (start && end && start.value > end.value) throw new Error(`Ipam.whereabouts: rangeStart ${props.rangeStart} comes after rangeEnd ${props.rangeEnd}; swap them`);
+    for (const [i, ex] of (props.exclude ?? []).entries()) {
+      const e = parseIp(`Ipam.whereabouts: exclude[${i}]`, ex, true);
+      if (!contains(range, e) || e.prefix < range.prefix) throw new Error(`Ipam.whereabouts: exclude[${i}] ${ex} is not inside the range ${props.range}`);
+    }
+    if (props.gateway !== undefined) checkGateway('Ipam.whereabouts: gateway', props.gateway, range);
+    if (!props.configurationPath.startsWith('/') || props.configurationPath.startsWith('/host/')) {
+      throw new Error(`Ipam.whereabouts: configurationPath must be the host path of whereabouts.conf (the plugin runs on the host), got ${JSON.stringify(props.configurationPath)}`);
+    }
+    const config: { [k: string]: any } = { type: 'whereabouts', range: props.range };
+    if (props.rangeStart !== undefined) config.range_start = props.rangeStart;
+    if (props.rangeEnd !== undefined) config.range_end = props.rangeEnd;
+    if (props.exclude?.length) config.exclude = [...props.exclude];
+    if (props.gateway !== undefined) config.gateway = props.gateway;
+    const routes = checkedRoutes('Ipam.whereabouts', props.routes);
+    if (routes) config.routes = routes;
+    config.configuration_path = props.configurationPath;
+    return new Ipam('whereabouts', config, [props.range]);
   }
 
   /** DHCP from the LAN's server, through the `dhcp` plugin's daemon on each node. */

@@ -123,8 +123,9 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
       spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'whereabouts' } }) },
     });
     const errors = synthErrors(chart);
-    expect(ids(errors)).toEqual(['plugin-available']);
-    expect(errors[0]).toContain('failed to find plugin "whereabouts" in path [/var/lib/rancher/k3s/data/cni]');
+    // Whereabouts without its installer: the plugin is missing, and so is its configuration.
+    expect(ids(errors)).toEqual(['plugin-available', 'whereabouts-config']);
+    expect(errors.find((e) => e.includes('plugin-available'))).toContain('failed to find plugin "whereabouts" in path [/var/lib/rancher/k3s/data/cni]');
   });
 
   test('socket-dir: daemon and shim naming different dirs, a mount point, a shared dir', () => {
@@ -260,7 +261,9 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
       // test/kubeconfig.test.ts
       'kubeconfig-writer',
       // test/multus-thin.test.ts
-      'multus-flavour'];
+      'multus-flavour',
+      // test/whereabouts.test.ts
+      'whereabouts-mounts', 'whereabouts-config'];
     expect(MultusRules.all.map((r) => r.id).sort()).toEqual(covered.sort());
   });
 });

@@ -56,3 +56,217 @@ export const NAD_CRD: any = {
     ]
   }
 };
+
+/** ippools.whereabouts.cni.cncf.io, from imports/whereabouts.cni.cncf.io_ippools.yaml. */
+export const WHEREABOUTS_IPPOOLS_CRD: any = {
+  "apiVersion": "apiextensions.k8s.io/v1",
+  "kind": "CustomResourceDefinition",
+  "metadata": {
+    "name": "ippools.whereabouts.cni.cncf.io"
+  },
+  "spec": {
+    "group": "whereabouts.cni.cncf.io",
+    "scope": "Namespaced",
+    "names": {
+      "kind": "IPPool",
+      "listKind": "IPPoolList",
+      "plural": "ippools",
+      "singular": "ippool"
+    },
+    "versions": [
+      {
+        "name": "v1alpha1",
+        "served": true,
+        "storage": true,
+        "schema": {
+          "openAPIV3Schema": {
+            "description": "The addresses allocated from one range.",
+            "type": "object",
+            "properties": {
+              "apiVersion": {
+                "type": "string"
+              },
+              "kind": {
+                "type": "string"
+              },
+              "metadata": {
+                "type": "object"
+              },
+              "spec": {
+                "type": "object",
+                "required": [
+                  "range",
+                  "allocations"
+                ],
+                "properties": {
+                  "range": {
+                    "description": "The range, as a CIDR.",
+                    "type": "string"
+                  },
+                  "allocations": {
+                    "description": "Allocations by offset into the range.",
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "object",
+                      "required": [
+                        "id",
+                        "podref"
+                      ],
+                      "properties": {
+                        "id": {
+                          "type": "string"
+                        },
+                        "podref": {
+                          "type": "string"
+                        },
+                        "ifname": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    ]
+  }
+};
+
+/** overlappingrangeipreservations.whereabouts.cni.cncf.io, from imports/whereabouts.cni.cncf.io_overlappingrangeipreservations.yaml. */
+export const WHEREABOUTS_OVERLAPPING_CRD: any = {
+  "apiVersion": "apiextensions.k8s.io/v1",
+  "kind": "CustomResourceDefinition",
+  "metadata": {
+    "name": "overlappingrangeipreservations.whereabouts.cni.cncf.io"
+  },
+  "spec": {
+    "group": "whereabouts.cni.cncf.io",
+    "scope": "Namespaced",
+    "names": {
+      "kind": "OverlappingRangeIPReservation",
+      "listKind": "OverlappingRangeIPReservationList",
+      "plural": "overlappingrangeipreservations",
+      "singular": "overlappingrangeipreservation"
+    },
+    "versions": [
+      {
+        "name": "v1alpha1",
+        "served": true,
+        "storage": true,
+        "schema": {
+          "openAPIV3Schema": {
+            "description": "An address reserved for one pod interface, whatever range it came from.",
+            "type": "object",
+            "properties": {
+              "apiVersion": {
+                "type": "string"
+              },
+              "kind": {
+                "type": "string"
+              },
+              "metadata": {
+                "type": "object"
+              },
+              "spec": {
+                "type": "object",
+                "required": [
+                  "podref"
+                ],
+                "properties": {
+                  "containerid": {
+                    "type": "string"
+                  },
+                  "podref": {
+                    "type": "string"
+                  },
+                  "ifname": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    ]
+  }
+};
+
+/** nodeslicepools.whereabouts.cni.cncf.io, from imports/whereabouts.cni.cncf.io_nodeslicepools.yaml. */
+export const WHEREABOUTS_NODESLICEPOOLS_CRD: any = {
+  "apiVersion": "apiextensions.k8s.io/v1",
+  "kind": "CustomResourceDefinition",
+  "metadata": {
+    "name": "nodeslicepools.whereabouts.cni.cncf.io"
+  },
+  "spec": {
+    "group": "whereabouts.cni.cncf.io",
+    "scope": "Namespaced",
+    "names": {
+      "kind": "NodeSlicePool",
+      "listKind": "NodeSlicePoolList",
+      "plural": "nodeslicepools",
+      "singular": "nodeslicepool"
+    },
+    "versions": [
+      {
+        "name": "v1alpha1",
+        "served": true,
+        "storage": true,
+        "subresources": {
+          "status": {}
+        },
+        "schema": {
+          "openAPIV3Schema": {
+            "description": "A range divided into slices, one per node.",
+            "type": "object",
+            "properties": {
+              "apiVersion": {
+                "type": "string"
+              },
+              "kind": {
+                "type": "string"
+              },
+              "metadata": {
+                "type": "object"
+              },
+              "spec": {
+                "type": "object",
+                "properties": {
+                  "range": {
+                    "type": "string"
+                  },
+                  "sliceSize": {
+                    "type": "string"
+                  }
+                }
+              },
+              "status": {
+                "type": "object",
+                "properties": {
+                  "allocations": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "properties": {
+                        "nodeName": {
+                          "type": "string"
+                        },
+                        "sliceRange": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    ]
+  }
+};

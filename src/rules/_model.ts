@@ -48,6 +48,8 @@ export class Model {
   public readonly nads: Obj[];
   /** Containers that run the thin plugin's entrypoint, with their command line. */
   public readonly thinDaemons: { owner: Obj; container: string; argv: string[]; mounts: MountTable; field: string }[] = [];
+  /** Whereabouts installer containers, with the pod dirs they were given. */
+  public readonly whereaboutsInstallers: { owner: Obj; container: string; mounts: MountTable; env: Map<string, string>; field: string }[] = [];
   /** Host files that some container of the input writes, with who writes them. */
   public readonly hostFileWriters: { host: HostPath; writer: string }[] = [];
   /** Containers that run the dhcp plugin's daemon. */
@@ -80,6 +82,9 @@ export class Model {
         const writerFile = tryPod(kubeconfigFile);
         const writtenAt = writerFile && MountTable.fromPodSpec(podSpec, c.name).toHost(writerFile);
         if (writtenAt) this.hostFileWriters.push({ host: writtenAt, writer: `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name} (container ${c.name})` });
+        const env = new Map<string, string>(asArray(c?.env).filter((e) => typeof e?.value === 'string').map((e) => [e.name, e.value]));
+        const whereaboutsImage = typeof c?.image === 'string' && /(^|\/)whereabouts[:@]/.test(c.image);
+        if (argv.join(' ').includes('install-cni.sh') && (env.has('CNI_CONF_DIR') || whereaboutsImage)) this.readWhereabouts(obj, podSpec, c, i, env);
         if (argv[0]?.split('/').pop() === 'thin_entrypoint') {
           this.thinDaemons.push({ owner: obj, container: c.name, argv, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].args` });
           // The thin entrypoint writes its kubeconfig into <cni-conf-dir>/multus.d/.
@@ -93,6 +98,22 @@ export class Model {
         }
       });
     }
+  }
+
+  /** The Whereabouts installer writes its config and kubeconfig, and installs the plugin. */
+  private readWhereabouts(owner: Obj, podSpec: any, c: any, i: number, env: Map<string, string>): void {
+    const mounts = MountTable.fromPodSpec(podSpec, c.name);
+    const field = `spec.template.spec.containers[${i}].env`;
+    this.whereaboutsInstallers.push({ owner, container: c.name, mounts, env, field });
+    // The installer's defaults (whereabouts script/lib.sh).
+    const conf = tryPod(env.get('CNI_CONF_DIR') ?? '/host/etc/cni/net.d');
+    const confHost = conf && mounts.toHost(conf);
+    const writer = `the Whereabouts installer of ${owner.kind} ${owner.namespace ?? 'default'}/${owner.name}`;
+    if (confHost) {
+      for (const f of ['whereabouts.conf', 'whereabouts.kubeconfig']) this.hostFileWriters.push({ host: confHost.join('whereabouts.d', f), writer });
+    }
+    const bin = tryPod(env.get('CNI_BIN_DIR') ?? '/host/opt/cni/bin');
+    if (bin) this.installers.push({ owner, container: c.name, target: bin, targetField: `${field}.CNI_BIN_DIR`, plugins: ['whereabouts'], mounts });
   }
 
   public finding(obj: Obj, ruleId: string, severity: Severity, f: Omit<Finding, 'ruleId' | 'severity' | 'kind' | 'namespace' | 'name' | 'source'>): Finding {

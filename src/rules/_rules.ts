@@ -742,6 +742,16 @@ function ipamProblem(ipam: any): string | undefined {
         sets.push([{ subnet: ipam.subnet, rangeStart: ipam.rangeStart, rangeEnd: ipam.rangeEnd, gateway: ipam.gateway }]);
       }
       Ipam.hostLocal({ rangeSets: sets, routes: asArray(ipam.routes) });
+    } else if (ipam?.type === 'whereabouts' && typeof ipam.range === 'string') {
+      Ipam.whereabouts({
+        range: ipam.range,
+        rangeStart: ipam.range_start,
+        rangeEnd: ipam.range_end,
+        exclude: asArray(ipam.exclude).map(String),
+        gateway: ipam.gateway,
+        routes: asArray(ipam.routes),
+        configurationPath: typeof ipam.configuration_path === 'string' ? ipam.configuration_path : '/',
+      });
     } else if (ipam?.type === 'static' && asArray(ipam.addresses).length > 0) {
       // Without addresses, static takes them from each pod's request (runtime config): legitimate.
       Ipam.staticAddresses({ addresses: asArray(ipam.addresses), routes: asArray(ipam.routes) });
@@ -902,6 +912,56 @@ const oneFlavour: Rule = {
   })),
 };
 
+const whereaboutsMounts: Rule = {
+  id: 'whereabouts-mounts',
+  severity: E,
+  summary: 'The Whereabouts installer\'s dirs are mounted at exactly /host + the node\'s host dir, which is how it derives the host paths it writes.',
+  catches: 'a whereabouts.conf that names a kubeconfig path which does not exist on the host.',
+  check: (m) => m.whereaboutsInstallers.flatMap((w) => ([['CNI_CONF_DIR', m.layout.confDir, '/host/etc/cni/net.d'], ['CNI_BIN_DIR', m.layout.binDir, '/host/opt/cni/bin']] as [string, HostPath, string | undefined][])
+    .flatMap(([name, intended, def]) => {
+      const value = w.env.get(name) ?? def;
+      const pod = tryPod(value);
+      const host = pod && w.mounts.toHost(pod);
+      const derived = pod && pod.path.startsWith('/host/') ? pod.path.slice('/host'.length) : undefined;
+      if (host && derived === host.path && host.isSame(intended)) return [];
+      return [m.finding(w.owner, 'whereabouts-mounts', E, {
+        field: `${w.field}.${name}`,
+        found: host ? `${value} (host ${host})` : `${value} (not mounted)`,
+        expected: `/host${intended.path} (host ${intended})`,
+        message: host && derived !== host.path
+          ? `the installer takes ${derived ?? value} for the host path (it deletes the /host prefix), but the mount makes it host ${host}`
+          : `${name} must be the node's ${name === 'CNI_CONF_DIR' ? 'CNI config dir' : 'CNI bin dir'} ${intended}, mounted at /host${intended.path}`,
+        fix: `mount host ${intended} at /host${intended.path} and set ${name} to it`,
+      })];
+    })),
+};
+
+const whereaboutsConfig: Rule = {
+  id: 'whereabouts-config',
+  severity: E,
+  summary: 'Every Whereabouts IPAM names a configuration_path that a Whereabouts installer writes, unless the plugin finds the file by its built-in search list.',
+  catches: 'whereabouts failing to reach the API server on k3s, whose config dir is not in the plugin\'s search list.',
+  check: (m) => m.nads.flatMap((nad) => {
+    const config = parsedConfig(nad);
+    const plugins = Array.isArray(config?.plugins) ? config.plugins : [config];
+    return plugins.filter((p: any) => p?.ipam?.type === 'whereabouts').flatMap((p: any) => {
+      const path = p.ipam.configuration_path;
+      const writers = m.hostFileWriters.filter((w) => w.host.basename === 'whereabouts.conf');
+      const written = (h: string) => writers.some((w) => w.host.path === h);
+      if (typeof path === 'string' ? written(path) : facts.WHEREABOUTS_SEARCH_PATHS.some(written)) return [];
+      return [m.finding(nad, 'whereabouts-config', E, {
+        field: 'spec.config.ipam.configuration_path',
+        found: typeof path === 'string' ? path : 'not set',
+        expected: writers.length ? writers.map((w) => `${w.host} (written by ${w.writer})`).join('; ') : 'the host path of whereabouts.conf that a Whereabouts installer writes',
+        message: typeof path === 'string'
+          ? `the plugin reads ${path} on the host, and no Whereabouts installer in the app writes it`
+          : `no configuration_path, and the plugin only searches ${facts.WHEREABOUTS_SEARCH_PATHS.join(', ')}, where nothing in the app writes whereabouts.conf`,
+        fix: writers.length ? `set configuration_path to "${writers[0].host}" (Whereabouts.ipam() does)` : 'add a Whereabouts construct and take the IPAM from its ipam()',
+      })];
+    });
+  }),
+};
+
 /** thin_entrypoint's defaults (multus cmd/thin_entrypoint). */
 const THIN_DEFAULTS: { [flag: string]: string } = {
   '--cni-conf-dir': facts.THIN_DEFAULT_CNI_CONF_DIR,
@@ -954,4 +1014,5 @@ export const RULES: Rule[] = [
   daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile, thickKubeconfig,
   forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig, pluginAvailable,
   nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour,
+  whereaboutsMounts, whereaboutsConfig,
 ];
