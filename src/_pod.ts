@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
+import { imageProblem } from './rules/_rules';
 
 /** Node daemons that configure the host network run privileged, as root. */
 export const PRIVILEGED: kplus.ContainerSecurityContextProps = {
@@ -10,4 +11,11 @@ export function scheduleOnNodes(ds: kplus.DaemonSet, nodeSelector: { [label: str
   ds.scheduling.attract(kplus.Node.labeled(
     ...Object.entries(nodeSelector ?? { 'kubernetes.io/os': 'linux' }).map(([k, v]) => kplus.NodeLabelQuery.is(k, v))));
   if (tolerateAll) ds.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.any()));
+}
+
+/** The image, when it names a release tag or a digest; otherwise an error naming the construct and field. */
+export function pinnedImage(kind: string, field: string, image: string): string {
+  const problem = imageProblem(image);
+  if (problem) throw new Error(`${kind}: ${field} ${problem}. Pin a release tag (such as v4.3.0-thick) or a digest (name@sha256:...)`);
+  return image;
 }

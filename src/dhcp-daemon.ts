@@ -2,12 +2,11 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { PRIVILEGED, scheduleOnNodes } from './_pod';
+import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
 import { PodPath } from './paths';
-import { imageProblem } from './rules/_rules';
 
 /** Props for `DhcpDaemon`. */
 export interface DhcpDaemonProps {
@@ -46,9 +45,7 @@ export class DhcpDaemon extends Construct {
 
   public constructor(scope: Construct, id: string, props: DhcpDaemonProps = {}) {
     super(scope, id);
-    const image = props.image ?? facts.BUSYBOX_IMAGE;
-    const problem = imageProblem(image);
-    if (problem) throw new Error(`DhcpDaemon: image ${problem}; pin a release tag or a digest`);
+    const image = pinnedImage('DhcpDaemon', 'image', props.image ?? facts.BUSYBOX_IMAGE);
     this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
     const layout = this.paths;
     const labels = { app: 'cni-dhcp-daemon' };

@@ -3,13 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
-import { PRIVILEGED, scheduleOnNodes } from './_pod';
+import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
 import { MountTable } from './mount-table';
 import { HostPath, PodPath } from './paths';
-import { imageProblem } from './rules/_rules';
 
 /**
  * Log levels of the Multus daemon (multus pkg/logging).
@@ -226,8 +225,8 @@ export class MultusThick extends Construct {
     super(scope, id);
     const namespace = props.namespace ?? 'kube-system';
     const name = props.name ?? 'multus';
-    const image = checkedImage('image', props.image ?? facts.MULTUS_THICK_IMAGE);
-    const pluginsImage = checkedImage('pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE);
+    const image = pinnedImage('MultusThick', 'image', props.image ?? facts.MULTUS_THICK_IMAGE);
+    const pluginsImage = pinnedImage('MultusThick', 'pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE);
     this.pluginsCustom = props.pluginsImage !== undefined;
     this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
     this.extraPlugins = [...(props.extraPlugins ?? [])];
@@ -399,14 +398,6 @@ export class MultusThick extends Construct {
   public pluginsToInstall(): string[] {
     return pluginsForApp(this, this.paths, this.extraPlugins, this.replaceBundled, this.pluginsCustom);
   }
-}
-
-function checkedImage(field: string, image: string): string {
-  const problem = imageProblem(image);
-  if (problem) {
-    throw new Error(`MultusThick: ${field} ${problem}. Pin a release tag (for example ${facts.MULTUS_THICK_IMAGE}) or a digest (name@sha256:...)`);
-  }
-  return image;
 }
 
 function checkProps(props: MultusThickProps, pluginsCustom: boolean): void {

@@ -3,13 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
-import { PRIVILEGED, scheduleOnNodes } from './_pod';
+import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
 import { MultusLogLevel } from './multus-thick';
 import { HostPath, PodPath } from './paths';
-import { imageProblem } from './rules/_rules';
 
 /** Props for `MultusThin`. */
 export interface MultusThinProps {
@@ -63,11 +62,8 @@ export class MultusThin extends Construct {
     this.props = props;
     const name = props.name ?? 'multus';
     const namespace = props.namespace ?? 'kube-system';
-    const image = props.image ?? facts.MULTUS_THIN_IMAGE;
-    for (const [field, value] of [['image', image], ['pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE]]) {
-      const problem = imageProblem(value);
-      if (problem) throw new Error(`MultusThin: ${field} ${problem}. Pin a release tag or a digest`);
-    }
+    const image = pinnedImage('MultusThin', 'image', props.image ?? facts.MULTUS_THIN_IMAGE);
+    pinnedImage('MultusThin', 'pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE);
     this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
     const layout = this.paths;
     this.kubeconfigHostPath = layout.confDir.join('multus.d', 'multus.kubeconfig');

@@ -2,14 +2,13 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { PRIVILEGED, scheduleOnNodes } from './_pod';
+import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { WHEREABOUTS_IPPOOLS_CRD, WHEREABOUTS_NODESLICEPOOLS_CRD, WHEREABOUTS_OVERLAPPING_CRD } from './imports/crds';
 import { Ipam, WhereaboutsIpamOptions } from './ipam';
 import { MountTable } from './mount-table';
 import { HostPath, PodPath } from './paths';
-import { imageProblem } from './rules/_rules';
 
 /** Props for `Whereabouts`. */
 export interface WhereaboutsProps {
@@ -48,9 +47,7 @@ export class Whereabouts extends Construct {
 
   public constructor(scope: Construct, id: string, props: WhereaboutsProps = {}) {
     super(scope, id);
-    const image = props.image ?? facts.WHEREABOUTS_IMAGE;
-    const problem = imageProblem(image);
-    if (problem) throw new Error(`Whereabouts: image ${problem}; pin a release tag or a digest`);
+    const image = pinnedImage('Whereabouts', 'image', props.image ?? facts.WHEREABOUTS_IMAGE);
     const namespace = props.namespace ?? 'kube-system';
     this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
     const layout = this.paths;
