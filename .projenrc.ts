@@ -94,4 +94,12 @@ project.addTask('bench:lint', {
 });
 project.npmignore?.exclude('/bench/', '/scripts/');
 
+// The simulated k3s node: the example chart brought up with the real Multus, the reference plugins
+// and a real API server (scripts/simnode/). Part of the test suite; needs root and Go.
+const simnode = project.addTask('simnode', {
+  description: 'Bring the example chart up on a simulated k3s node with the real Multus and API server',
+  exec: 'bash scripts/simnode/run.sh',
+});
+project.testTask.spawn(simnode);
+
 project.synth();
