@@ -19,3 +19,12 @@ export function pinnedImage(kind: string, field: string, image: string): string 
   if (problem) throw new Error(`${kind}: ${field} ${problem}. Pin a release tag (such as v4.3.0-thick) or a digest (name@sha256:...)`);
   return image;
 }
+
+/**
+ * Selects a DaemonSet's pods by its own labels instead of cdk8s-plus's label derived from the
+ * construct path. A selector cannot change once applied; this one survives renaming the chart or
+ * moving the construct, where the derived one fails `kubectl apply` with "field is immutable".
+ */
+export function selectByLabels(ds: kplus.DaemonSet, labels: { [key: string]: string }): void {
+  ds.select(kplus.LabelSelector.of({ labels }));
+}

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
-import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
@@ -331,6 +331,7 @@ export class MultusThick extends Construct {
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
       metadata: metadata(`kube-${name}-ds`),
       podMetadata: { labels },
+      select: false,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: true,
       hostNetwork: true,
@@ -338,6 +339,7 @@ export class MultusThick extends Construct {
       terminationGracePeriod: Duration.seconds(30),
       isolate: false,
     });
+    selectByLabels(this.daemonSet, labels);
     scheduleOnNodes(this.daemonSet, props.nodeSelector, props.tolerateAllTaints ?? true);
     for (const t of props.tolerations ?? []) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(t));
 

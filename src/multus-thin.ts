@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
-import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
@@ -79,6 +79,7 @@ export class MultusThin extends Construct {
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
       metadata: { name: `kube-${name}-ds`, namespace, labels: { app: name } },
       podMetadata: { labels: { app: name } },
+      select: false,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: true,
       hostNetwork: true,
@@ -86,6 +87,7 @@ export class MultusThin extends Construct {
       terminationGracePeriod: Duration.seconds(10),
       isolate: false,
     });
+    selectByLabels(this.daemonSet, { app: name });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     const pullPolicy = kplus.ImagePullPolicy.IF_NOT_PRESENT;
     addInstallers(this, this.daemonSet, {
