@@ -66,6 +66,12 @@ export const THIN_DEFAULT_CNI_CONF_DIR = '/host/etc/cni/net.d';
 /** Whereabouts v0.9.4 (release workflow: ghcr.io/<repo>:<tag>). */
 export const WHEREABOUTS_IMAGE = 'ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4';
 export const WHEREABOUTS_GROUP = 'whereabouts.cni.cncf.io';
+/**
+ * The pod dir in which Whereabouts' control loop reads whereabouts.d/whereabouts.conf, a fixed path
+ * (whereabouts pkg/controlloop: "/host" + "/etc/cni/net.d/whereabouts.d/whereabouts.conf"). It
+ * releases the addresses of deleted pods with it, and reads the kubeconfig named there under /host.
+ */
+export const WHEREABOUTS_CONTROL_LOOP_CONF_DIR = '/host/etc/cni/net.d';
 /** Where the whereabouts plugin looks for whereabouts.conf when a NAD names no configuration_path (pkg/config). */
 export const WHEREABOUTS_SEARCH_PATHS: readonly string[] = [
   '/etc/kubernetes/cni/net.d/whereabouts.d/whereabouts.conf',

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { pinnedImage, PRIVILEGED, scheduleOnNodes } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { WHEREABOUTS_IPPOOLS_CRD, WHEREABOUTS_NODESLICEPOOLS_CRD, WHEREABOUTS_OVERLAPPING_CRD } from './imports/crds';
@@ -32,8 +32,10 @@ export interface WhereaboutsProps {
  * Whereabouts on k3s: its CRDs, RBAC, and the DaemonSet that installs the plugin into the node's
  * bin dir and writes `whereabouts.d/whereabouts.conf` with its host-side kubeconfig into the
  * node's config dir. Its installer derives host paths by deleting the `/host` prefix, so the dirs
- * are mounted at exactly `/host` + host path. NetworkAttachmentDefinitions take their IPAM from
- * `ipam()`, which names the config file's host path, as k3s requires.
+ * are mounted at exactly `/host` + host path. Its control loop, which releases the addresses of
+ * deleted pods, reads the config at the fixed pod path `/host/etc/cni/net.d`, so the config dir is
+ * also mounted there, read-only. NetworkAttachmentDefinitions take their IPAM from `ipam()`, which
+ * names the config file's host path, as k3s requires.
  */
 export class Whereabouts extends Construct {
   /** The node layout. */
@@ -71,12 +73,14 @@ export class Whereabouts extends Construct {
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
       metadata: { name: 'whereabouts', namespace, labels: { app: 'whereabouts' } },
       podMetadata: { labels: { app: 'whereabouts' } },
+      select: false,
       serviceAccount: sa,
       automountServiceAccountToken: true,
       hostNetwork: true,
       securityContext: { ensureNonRoot: false },
       isolate: false,
     });
+    selectByLabels(this.daemonSet, { app: 'whereabouts' });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     // Exactly /host + host path: the installer writes sed 's|/host||' of these into whereabouts.conf.
     const under = (host: HostPath) => PodPath.of('/host').join(host.path.slice(1));
@@ -97,8 +101,15 @@ export class Whereabouts extends Construct {
       securityContext: PRIVILEGED,
       resources: { cpu: { request: kplus.Cpu.millis(50) } },
     });
+    const volumes = new Map<string, kplus.Volume>();
     for (const m of mounts.entries) {
-      c.mount(m.mountPath.path, kplus.Volume.fromHostPath(this, `Volume-${m.volumeName}`, m.volumeName, { path: m.hostPath!.path, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }));
+      const volume = kplus.Volume.fromHostPath(this, `Volume-${m.volumeName}`, m.volumeName, { path: m.hostPath!.path, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE });
+      volumes.set(m.volumeName, volume);
+      c.mount(m.mountPath.path, volume);
+    }
+    // The control loop reads whereabouts.conf at a fixed pod path: the config dir goes there too.
+    if (under(layout.confDir).path !== facts.WHEREABOUTS_CONTROL_LOOP_CONF_DIR) {
+      c.mount(facts.WHEREABOUTS_CONTROL_LOOP_CONF_DIR, volumes.get('cni-net-dir')!, { readOnly: true });
     }
     AppValidator.of(this).register(layout, this);
   }

@@ -67,6 +67,30 @@ describe('Whereabouts on k3s', () => {
     expect(errors.join('\n')).toContain('it deletes the /host prefix');
   });
 
+  test('the control loop finds whereabouts.conf: the k3s config dir is also at /host/etc/cni/net.d, read-only', () => {
+    const { chart } = app();
+    const ds = objectOf(Testing.synth(chart), 'DaemonSet', 'whereabouts').spec.template.spec;
+    const mount = ds.containers[0].volumeMounts.find((m: any) => m.mountPath === '/host/etc/cni/net.d');
+    expect(mount).toEqual({ mountPath: '/host/etc/cni/net.d', name: 'cni-net-dir', readOnly: true });
+    expect(ds.volumes.find((v: any) => v.name === 'cni-net-dir').hostPath.path).toBe('/var/lib/rancher/k3s/agent/etc/cni/net.d');
+    // With the standard layout, /host + the config dir is that path already: one mount.
+    const std = Testing.chart();
+    new Whereabouts(std, 'wb', { paths: new StandardCniPaths(std, 'p') });
+    const stdMounts = objectOf(Testing.synth(std), 'DaemonSet', 'whereabouts').spec.template.spec.containers[0].volumeMounts;
+    expect(stdMounts.filter((m: any) => m.mountPath === '/host/etc/cni/net.d')).toHaveLength(1);
+  });
+
+  test('whereabouts-mounts: the control loop\'s fixed config path not mounted from the config dir', () => {
+    const { chart, wb } = app();
+    const mounts = objectOf(Testing.synth(chart), 'DaemonSet', 'whereabouts').spec.template.spec.containers[0].volumeMounts;
+    const index = mounts.findIndex((m: any) => m.mountPath === '/host/etc/cni/net.d');
+    ApiObject.of(wb.daemonSet).addJsonPatch(JsonPatch.remove(`/spec/template/spec/containers/0/volumeMounts/${index}`));
+    const errors = synthErrors(chart).join('\n');
+    expect(errors).toContain('whereabouts-mounts (error) DaemonSet kube-system/whereabouts spec.template.spec.containers[0].volumeMounts');
+    expect(errors).toContain('Found: /host/etc/cni/net.d (not mounted)');
+    expect(errors).toContain('config file not found');
+  });
+
   test('upstream\'s Whereabouts manifest passes the mount rule for the standard layout and fails it for k3s', () => {
     const objects = Yaml.load(path.join(UPSTREAM, 'whereabouts-v0.9.4', 'daemonset-install.yaml')).filter(Boolean).map((manifest: any) => ({ manifest }));
     const std = MultusRules.check(objects, new StandardCniPaths(Testing.chart(), 's')).map((f) => f.ruleId);
@@ -74,6 +98,8 @@ describe('Whereabouts on k3s', () => {
     const { wb } = app();
     expect(MultusRules.check(objects, wb.paths).filter((f) => f.ruleId === 'whereabouts-mounts').map((f) => f.field)).toEqual([
       'spec.template.spec.containers[0].env.CNI_CONF_DIR', 'spec.template.spec.containers[0].env.CNI_BIN_DIR',
+      // its control loop reads /host/etc/cni/net.d, which it mounts from /etc/cni/net.d
+      'spec.template.spec.containers[0].volumeMounts',
     ]);
   });
 });

@@ -49,7 +49,15 @@ export class Model {
   /** Containers that run the thin plugin's entrypoint, with their command line. */
   public readonly thinDaemons: { owner: Obj; container: string; argv: string[]; mounts: MountTable; field: string }[] = [];
   /** Whereabouts installer containers, with the pod dirs they were given. */
-  public readonly whereaboutsInstallers: { owner: Obj; container: string; mounts: MountTable; env: Map<string, string>; field: string }[] = [];
+  public readonly whereaboutsInstallers: {
+    owner: Obj;
+    container: string;
+    mounts: MountTable;
+    env: Map<string, string>;
+    field: string;
+    /** Whether the container goes on to run the control loop. */
+    controlLoop: boolean;
+  }[] = [];
   /** Host files that some container of the input writes, with who writes them. */
   public readonly hostFileWriters: { host: HostPath; writer: string }[] = [];
   /** Containers that run the dhcp plugin's daemon. */
@@ -84,7 +92,7 @@ export class Model {
         if (writtenAt) this.hostFileWriters.push({ host: writtenAt, writer: `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name} (container ${c.name})` });
         const env = new Map<string, string>(asArray(c?.env).filter((e) => typeof e?.value === 'string').map((e) => [e.name, e.value]));
         const whereaboutsImage = typeof c?.image === 'string' && /(^|\/)whereabouts[:@]/.test(c.image);
-        if (argv.join(' ').includes('install-cni.sh') && (env.has('CNI_CONF_DIR') || whereaboutsImage)) this.readWhereabouts(obj, podSpec, c, i, env);
+        if (argv.join(' ').includes('install-cni.sh') && (env.has('CNI_CONF_DIR') || whereaboutsImage)) this.readWhereabouts(obj, podSpec, c, i, env, argv);
         if (argv[0]?.split('/').pop() === 'thin_entrypoint') {
           this.thinDaemons.push({ owner: obj, container: c.name, argv, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].args` });
           // The thin entrypoint writes its kubeconfig into <cni-conf-dir>/multus.d/.
@@ -101,10 +109,11 @@ export class Model {
   }
 
   /** The Whereabouts installer writes its config and kubeconfig, and installs the plugin. */
-  private readWhereabouts(owner: Obj, podSpec: any, c: any, i: number, env: Map<string, string>): void {
+  private readWhereabouts(owner: Obj, podSpec: any, c: any, i: number, env: Map<string, string>, argv: string[]): void {
     const mounts = MountTable.fromPodSpec(podSpec, c.name);
     const field = `spec.template.spec.containers[${i}].env`;
-    this.whereaboutsInstallers.push({ owner, container: c.name, mounts, env, field });
+    const controlLoop = argv.join(' ').includes('ip-control-loop');
+    this.whereaboutsInstallers.push({ owner, container: c.name, mounts, env, field, controlLoop });
     // The installer's defaults (whereabouts script/lib.sh).
     const conf = tryPod(env.get('CNI_CONF_DIR') ?? '/host/etc/cni/net.d');
     const confHost = conf && mounts.toHost(conf);

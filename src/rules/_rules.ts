@@ -933,8 +933,23 @@ const whereaboutsMounts: Rule = {
           : `${name} must be the node's ${name === 'CNI_CONF_DIR' ? 'CNI config dir' : 'CNI bin dir'} ${intended}, mounted at /host${intended.path}`,
         fix: `mount host ${intended} at /host${intended.path} and set ${name} to it`,
       })];
-    })),
+    }).concat(controlLoopMount(m, w))),
 };
+
+/** The control loop reads whereabouts.conf at a fixed pod path: it must be the node's config dir there. */
+function controlLoopMount(m: Model, w: Model['whereaboutsInstallers'][number]): Finding[] {
+  if (!w.controlLoop) return [];
+  const dir = PodPath.of(facts.WHEREABOUTS_CONTROL_LOOP_CONF_DIR);
+  const host = w.mounts.toHost(dir);
+  if (host?.isSame(m.layout.confDir)) return [];
+  return [m.finding(w.owner, 'whereabouts-mounts', E, {
+    field: `${w.field.replace(/\.env$/, '.volumeMounts')}`,
+    found: host ? `${dir} (host ${host})` : `${dir} (not mounted)`,
+    expected: `${dir} (host ${m.layout.confDir})`,
+    message: `the control loop reads ${dir.join('whereabouts.d', 'whereabouts.conf')} in the pod, a fixed path, to release the addresses of deleted pods; without the node's config dir there it logs "config file not found" and those addresses stay allocated`,
+    fix: `also mount host ${m.layout.confDir} at ${dir} (Whereabouts does)`,
+  })];
+}
 
 const whereaboutsConfig: Rule = {
   id: 'whereabouts-config',
