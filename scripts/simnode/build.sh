@@ -5,11 +5,13 @@
 #   etcd        scripts/simnode/etcd, over go.etcd.io/etcd/server/v3/embed at Kubernetes's version
 #   cri         scripts/simnode/cri, containerd's CNI calls through github.com/containerd/go-cni
 #   multus      the Multus binaries from gopkg.in/k8snetworkplumbingwg/multus-cni.v4
+#   whereabouts the Whereabouts plugin, its control loop and installer scripts
 #   plugins     the reference CNI plugins the chart installs, plus bridge for the primary network
 #   busybox     a static busybox from Debian, for the commands the chart runs with a shell
 set -euo pipefail
 k8s_version="${SIMNODE_KUBERNETES_VERSION:-v1.34.2}"
 multus_version="${SIMNODE_MULTUS_VERSION:-v4.3.0}"
+whereabouts_version="${SIMNODE_WHEREABOUTS_VERSION:-v0.9.4}"
 plugins_version="${CNI_PLUGINS_VERSION:-v1.9.1}"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -99,6 +101,23 @@ if ! stage multus "$mdir" "${multus_cmds[@]}"; then
   echo "build multus $multus_version: $(( $(date +%s) - start ))s"
 fi
 
+# Whereabouts: the IPAM plugin and its control loop, plus the installer scripts its image carries.
+wdir="$cache/whereabouts-$whereabouts_version"
+if ! stage whereabouts "$wdir" whereabouts ip-control-loop install-cni.sh lib.sh token-watcher.sh; then
+  start=$(date +%s)
+  wsrc="$(cd /tmp && GOFLAGS= go mod download -json "github.com/k8snetworkplumbingwg/whereabouts@$whereabouts_version" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  tools="$(mktemp -d)/tools.go"
+  printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "github.com/k8snetworkplumbingwg/whereabouts/cmd"\n\t_ "github.com/k8snetworkplumbingwg/whereabouts/cmd/controlloop"\n)\n' > "$tools"
+  {
+    printf 'module simnode/whereabouts\n\n%s\n\nrequire github.com/k8snetworkplumbingwg/whereabouts %s\n\n' "$go_line" "$whereabouts_version"
+    grep '^replace ' "$wsrc/go.mod"
+  } | own_module "$wdir" "$tools"
+  (cd "$wdir/src" && go build -trimpath -ldflags=-s -o "$wdir/whereabouts" github.com/k8snetworkplumbingwg/whereabouts/cmd \
+    && go build -trimpath -ldflags=-s -o "$wdir/ip-control-loop" github.com/k8snetworkplumbingwg/whereabouts/cmd/controlloop)
+  for f in install-cni.sh lib.sh token-watcher.sh; do install -m 0755 "$wsrc/script/$f" "$wdir/$f"; done
+  echo "build whereabouts $whereabouts_version: $(( $(date +%s) - start ))s"
+fi
+
 # Reference plugins: what the installer image carries; loopback and bridge stand in for k3s's own.
 pdir="$cache/cni-plugins-$plugins_version"
 plugins=(main/loopback main/bridge main/macvlan main/ipvlan ipam/static ipam/host-local ipam/dhcp meta/portmap)
@@ -132,6 +151,7 @@ cat > "$cache/paths.json" <<EOF
   "etcd": "$edir/etcd",
   "cri": "$cdir/cri",
   "multus": "$mdir",
+  "whereabouts": "$wdir",
   "plugins": "$pdir",
   "busybox": "$bdir/busybox"
 }

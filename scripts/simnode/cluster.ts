@@ -115,6 +115,11 @@ export class Cluster {
     return run(this.bins.kubectl, ['--kubeconfig', this.kubeconfig, ...args]);
   }
 
+  /** kubectl with another kubeconfig: a credential the chart's programs wrote. */
+  kubectlAs(kubeconfig: string, ...args: string[]): string {
+    return run(this.bins.kubectl, ['--kubeconfig', kubeconfig, ...args]);
+  }
+
   kubectlInput(input: string, ...args: string[]): string {
     return run(this.bins.kubectl, ['--kubeconfig', this.kubeconfig, ...args], { input });
   }

@@ -1,5 +1,6 @@
 // The node's file system: a fake k3s host root, and one directory per container image the chart
 // references, laid out as those images are upstream.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -65,11 +66,10 @@ interface ImageSpec {
   readonly path: string;
 }
 
-const DEBIAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const SHELL_APPLETS = ['sh', 'cp', 'mv', 'rm', 'chmod', 'mkdir', 'cat', 'ls', 'echo', 'test', '[', 'sleep', 'readlink', 'stat'];
+const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The images the chart may reference, by repository (tag ignored), built from the cached binaries. */
-export function imageSpecs(cache: { multus: string; plugins: string }): Record<string, ImageSpec> {
+export function imageSpecs(cache: { multus: string; whereabouts: string; plugins: string }): Record<string, ImageSpec> {
   const multusBin = '/usr/src/multus-cni/bin';
   const multusFiles: Record<string, string> = {};
   for (const [name, built] of [['multus-daemon', 'multus-daemon'], ['multus-shim', 'multus-shim'], ['install_multus', 'install_multus'],
@@ -80,9 +80,16 @@ export function imageSpecs(cache: { multus: string; plugins: string }): Record<s
   for (const p of fs.readdirSync(cache.plugins)) pluginFiles[`/opt/cni/bin/${p}`] = path.join(cache.plugins, p);
   return {
     // Upstream: debian:stable-slim with the Multus build in /usr/src/multus-cni/bin.
-    'ghcr.io/k8snetworkplumbingwg/multus-cni': { files: multusFiles, entrypoint: [`${multusBin}/multus-daemon`], path: DEBIAN_PATH },
+    'ghcr.io/k8snetworkplumbingwg/multus-cni': { files: multusFiles, entrypoint: [`${multusBin}/multus-daemon`], path: IMAGE_PATH },
     // Rancher's hardened plugins image: the reference plugins in /opt/cni/bin and a shell.
-    'rancher/hardened-cni-plugins': { files: pluginFiles, path: DEBIAN_PATH },
+    'rancher/hardened-cni-plugins': { files: pluginFiles, path: IMAGE_PATH },
+    // Upstream: alpine with the binaries and installer scripts at the root.
+    'ghcr.io/k8snetworkplumbingwg/whereabouts': {
+      files: Object.fromEntries(['whereabouts', 'ip-control-loop', 'install-cni.sh', 'lib.sh', 'token-watcher.sh']
+        .map((f) => [`/${f}`, path.join(cache.whereabouts, f)])),
+      entrypoint: ['/install-cni.sh'],
+      path: IMAGE_PATH,
+    },
   };
 }
 
@@ -104,7 +111,9 @@ export function makeImage(dir: string, spec: ImageSpec, busybox: string): void {
   fs.writeFileSync(path.join(dir, 'etc/group'), 'root:x:0:\n');
   fs.copyFileSync(busybox, path.join(dir, 'bin/busybox'));
   fs.chmodSync(path.join(dir, 'bin/busybox'), 0o755);
-  for (const a of SHELL_APPLETS) fs.symlinkSync('busybox', path.join(dir, 'bin', a));
+  // Every applet, as busybox-based images (alpine) have them.
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a && a !== 'busybox');
+  for (const a of applets) fs.symlinkSync('busybox', path.join(dir, 'bin', a));
   for (const [dest, src] of Object.entries(spec.files)) {
     fs.mkdirSync(path.join(dir, path.dirname(dest)), { recursive: true });
     fs.copyFileSync(src, path.join(dir, dest));

@@ -58,6 +58,10 @@ export class Kubelet {
     }
   }
 
+  get containerNames(): string[] {
+    return (this.pod.spec.containers ?? []).map((c: any) => c.name);
+  }
+
   /** Starts one of the pod's (non-init) containers in the background. */
   startContainer(name: string): Running {
     const c = (this.pod.spec.containers ?? []).find((x: any) => x.name === name);

@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
+import { whereaboutsChart } from './charts';
 import { Doc, VARIANTS, Variant } from './variants';
 
 const NODE = 'simnode';
@@ -67,40 +68,44 @@ async function apply(cluster: Cluster, docs: Doc[]): Promise<void> {
 
 interface Node {
   readonly ctx: NodeContext;
-  readonly daemonSet: Doc;
+  readonly docs: Doc[];
 }
 
-/** A fresh host root, and the DaemonSet as the API server holds it. */
+/** A fresh host root for one scenario. */
 function prepareNode(lab: string, cache: Cache, cluster: Cluster, docs: Doc[], name: string): Node {
   const hostRoot = path.join(lab, name, 'host');
   fs.mkdirSync(hostRoot, { recursive: true });
   makeHostRoot(hostRoot, cache.plugins);
-  // The host's /run/netns and the host root itself are shared mounts, so that network namespaces
-  // created later propagate into the containers that mount them HostToContainer.
+  // The host root is a shared mount, so that network namespaces created later propagate into the
+  // containers that mount parts of it HostToContainer.
   run('mount', ['--bind', hostRoot, hostRoot]);
   run('mount', ['--make-rshared', hostRoot]);
   run('mount', ['-t', 'proc', 'proc', inRoot(hostRoot, 'proc')]);
   run('mount', ['--rbind', '/dev', inRoot(hostRoot, 'dev')]);
   run('mount', ['--rbind', '/sys', inRoot(hostRoot, 'sys')]);
-  const ds = docs.find((d) => d.kind === 'DaemonSet' && /multus/.test(d.metadata.name));
-  if (!ds) throw new Error('the synthesized YAML has no Multus DaemonSet');
-  const applied = JSON.parse(cluster.kubectl('get', 'daemonset', ds.metadata.name, '-n', ds.metadata.namespace ?? 'default', '-o', 'json'));
+  // Kubelet registers its Node.
+  if (!cluster.kubectl('get', 'nodes', '-o', 'name').includes(`node/${NODE}`)) {
+    cluster.kubectlInput(JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': NODE } } }), 'create', '-f', '-');
+  }
   const ctx: NodeContext = {
     nodeName: NODE, nodeIp: NET.nodeIp, hostRoot, lab: path.join(lab, name), cluster,
-    images: imageSpecs({ multus: cache.multus, plugins: cache.plugins }), busybox: cache.busybox,
+    images: imageSpecs(cache), busybox: cache.busybox,
   };
-  return { ctx, daemonSet: applied };
+  return { ctx, docs };
 }
 
-function podKubelet(node: Node): Kubelet {
-  const ds = node.daemonSet;
-  return new Kubelet(node.ctx, { name: `${ds.metadata.name}-${NODE}`, namespace: ds.metadata.namespace, spec: ds.spec.template.spec });
+/** Kubelet for this node's pod of a DaemonSet, from the DaemonSet as the API server holds it. */
+function daemonSetKubelet(node: Node, match: RegExp): Kubelet {
+  const ds = node.docs.find((d) => d.kind === 'DaemonSet' && match.test(d.metadata.name));
+  if (!ds) throw new Error(`the synthesized YAML has no DaemonSet named like ${match}`);
+  const ns = ds.metadata.namespace ?? 'default';
+  const applied = JSON.parse(node.ctx.cluster.kubectl('get', 'daemonset', ds.metadata.name, '-n', ns, '-o', 'json'));
+  return new Kubelet(node.ctx, { name: `${ds.metadata.name}-${NODE}`, namespace: ns, spec: applied.spec.template.spec });
 }
 
 /** Starts the daemon container and waits for 00-multus.conf in the host's k3s config dir. */
 async function startDaemon(node: Node, kubelet: Kubelet): Promise<Running> {
-  const container = node.daemonSet.spec.template.spec.containers[0].name;
-  const daemon = kubelet.startContainer(container);
+  const daemon = kubelet.startContainer(kubelet.containerNames[0]);
   const conf = inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, '00-multus.conf'));
   let exited: number | null | undefined;
   void daemon.exited.then((c) => { exited = c; });
@@ -178,6 +183,7 @@ interface Cache {
   readonly etcd: string;
   readonly cri: string;
   readonly multus: string;
+  readonly whereabouts: string;
   readonly plugins: string;
   readonly busybox: string;
 }
@@ -189,7 +195,7 @@ function readCache(file: string): Cache {
 /** The positive run: everything of the issue's steps 3 to 7. */
 async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]): Promise<void> {
   const node = await stage('host root (k3s layout)', () => prepareNode(lab, cache, cluster, docs, 'example'));
-  const kubelet = podKubelet(node);
+  const kubelet = daemonSetKubelet(node, /multus/);
   await stage('kubelet: init containers', () => kubelet.runInitContainers());
   const binDir = inRoot(node.ctx.hostRoot, K3S.binDir);
   await stage('installed into the k3s bin dir', () => {
@@ -249,6 +255,78 @@ async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
   });
 }
 
+/** Whereabouts on the node: its installer writes the host-side files, the plugin allocates through the API server. */
+async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
+  const docs = await stage('whereabouts: synthesize a chart with Whereabouts IPAM (lib/)', () => whereaboutsChart());
+  await stage('whereabouts: apply --server-side --validate=strict', () => apply(cluster, docs));
+  const node = prepareNode(lab, cache, cluster, docs, 'whereabouts');
+  const multus = daemonSetKubelet(node, /multus/);
+  await multus.runInitContainers();
+  const daemon = await stage('whereabouts: multus daemon up', () => startDaemon(node, multus));
+  const installer = daemonSetKubelet(node, /whereabouts/);
+  await installer.runInitContainers();
+  const wb = installer.startContainer(installer.containerNames[0]);
+  const conf = inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, 'whereabouts.d/whereabouts.conf'));
+  const kubeconfig = path.posix.join(K3S.confDir, 'whereabouts.d/whereabouts.kubeconfig');
+  await stage('whereabouts: installer writes whereabouts.d and the plugin', async () => {
+    let exited: number | null | undefined;
+    void wb.exited.then((c) => { exited = c; });
+    await waitFor('whereabouts.conf and the plugin on the host', 30, () => {
+      if (exited !== undefined) throw new StopWaiting(`the installer exited ${exited}: ${tail(wb.log)}`);
+      return fs.existsSync(conf) && fs.existsSync(inRoot(node.ctx.hostRoot, path.posix.join(K3S.binDir, 'whereabouts')));
+    });
+    // Then the container goes on with its control loop, which must stay up.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(exited === undefined, `the control loop to keep running (exited ${exited}): ${tail(wb.log)}`);
+    const written = JSON.parse(fs.readFileSync(conf, 'utf8'));
+    console.log(`  whereabouts.conf: ${JSON.stringify(written)}`);
+    expect(written.kubernetes?.kubeconfig === kubeconfig, `the kubeconfig reference to be the host path ${kubeconfig}`);
+    const nad = JSON.parse(docs.find((d) => d.kind === 'NetworkAttachmentDefinition')!.spec.config);
+    expect(nad.ipam.configuration_path === path.posix.join(K3S.confDir, 'whereabouts.d/whereabouts.conf'), 'the NAD\'s configuration_path to name the file the installer wrote');
+    // The written kubeconfig works, from the host, with the installer's own credential.
+    cluster.kubectlAs(inRoot(node.ctx.hostRoot, kubeconfig), 'get', 'ippools.whereabouts.cni.cncf.io', '-A');
+  });
+  const pod = createPod(node, docs, 'wb');
+  const ns = 'default';
+  let address = '';
+  await stage('whereabouts: CNI ADD allocates from 192.168.1.100-110 through the API server', () => {
+    cri(node, cache, 'add', pod, ns);
+    const addrs = podAddresses(pod);
+    console.log(`  addresses: ${JSON.stringify(addrs)}`);
+    address = (addrs.lan0 ?? [])[0] ?? '';
+    const m = address.match(/^192\.168\.1\.(\d+)\/24$/);
+    expect(!!m && Number(m[1]) >= 100 && Number(m[1]) <= 110, `lan0 with an address in 192.168.1.100-110/24 (got ${address || 'none'})`);
+    const pools = JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items;
+    const allocations = pools.flatMap((p: any) => Object.values(p.spec.allocations ?? {}));
+    console.log(`  IPPool allocations: ${JSON.stringify(allocations)}`);
+    expect(allocations.some((a: any) => a.podref === `${ns}/${pod.name}`), `an IPPool allocation for ${ns}/${pod.name}`);
+  });
+  await stage('whereabouts: CNI DEL releases the allocation', () => {
+    cri(node, cache, 'del', pod, ns);
+    const pools = JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items;
+    const allocations = pools.flatMap((p: any) => Object.values(p.spec.allocations ?? {}));
+    expect(!allocations.some((a: any) => a.podref === `${ns}/${pod.name}`), `no allocation left for ${ns}/${pod.name} (left: ${JSON.stringify(allocations)})`);
+    run('umount', ['--lazy', pod.netnsHost]);
+    fs.rmSync(pod.netnsHost);
+  });
+  await stage('whereabouts: the control loop releases the address of a pod deleted without DEL', async () => {
+    // A pod whose sandbox never got its DEL (the node was down when it was deleted).
+    const gone = createPod(node, docs, 'gone');
+    cri(node, cache, 'add', gone, ns);
+    const held = () => JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items
+      .flatMap((p: any) => Object.values(p.spec.allocations ?? {})).some((a: any) => a.podref === `${ns}/${gone.name}`);
+    expect(held(), `an allocation for ${ns}/${gone.name} after ADD`);
+    cluster.kubectl('delete', 'pod', gone.name, '-n', ns, '--grace-period=0', '--force');
+    await waitFor(`the control loop to release ${ns}/${gone.name}'s address`, 30, () => !held())
+      .catch((e) => { throw new Error(`${e.message}\n${tail(wb.log, 15)}`); });
+    run('umount', ['--lazy', gone.netnsHost]);
+    fs.rmSync(gone.netnsHost);
+  });
+  daemon.proc.kill('SIGTERM');
+  wb.proc.kill('SIGKILL');
+  await Promise.all([daemon.exited, wb.exited]);
+}
+
 /** What the daemon's ServiceAccount may do: exactly what DOMAIN.md section 4 lists. */
 function rbacTable(cluster: Cluster, docs: Doc[]): void {
   const ds = docs.find((d) => d.kind === 'DaemonSet')!;
@@ -304,7 +382,7 @@ async function negative(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
   try {
     await apply(cluster, broken);
     const node = prepareNode(lab, cache, cluster, broken, v.id);
-    const kubelet = podKubelet(node);
+    const kubelet = daemonSetKubelet(node, /multus/);
     await kubelet.runInitContainers();
     daemon = await startDaemon(node, kubelet);
     const pod = createPod(node, broken, v.id);
@@ -340,6 +418,7 @@ async function main(): Promise<void> {
     await stage('apply --server-side --validate=strict', () => apply(cluster, docs));
     await stage('RBAC: the daemon\'s ServiceAccount', () => rbacTable(cluster, docs));
     await positive(lab, cache, cluster, docs);
+    await whereabouts(lab, cache, cluster);
     const table: string[] = [];
     for (const v of VARIANTS) {
       const r = await stage(`broken variant: ${v.id}`, () => negative(lab, cache, cluster, docs, v));

@@ -1,0 +1,29 @@
+// Charts the simulated node brings up besides the README example, synthesized with the compiled
+// library (lib/), as a user's `cdk8s synth` would.
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { parseAllDocuments } from 'yaml';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lib = require('../../lib');
+
+/**
+ * Multus thick and Whereabouts on k3s; a macvlan network whose addresses Whereabouts hands out from
+ * 192.168.1.100-192.168.1.110, attached to a one-pod Deployment.
+ */
+export function whereaboutsChart(): Array<Record<string, any>> {
+  const app = new App();
+  const chart = new Chart(app, 'k3s-whereabouts');
+  const paths = new lib.K3sCniPaths(chart, 'Paths');
+  new lib.MultusThick(chart, 'Multus', { paths });
+  const whereabouts = new lib.Whereabouts(chart, 'Whereabouts', { paths });
+  const lan = new lib.MacvlanNetwork(chart, 'Lan', {
+    master: 'eth0',
+    ipam: whereabouts.ipam({ range: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.110', gateway: '192.168.1.1' }),
+  });
+  const client = new kplus.Deployment(chart, 'LanClient', {
+    replicas: 1,
+    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+  });
+  lan.attachTo(client, { interface: 'lan0' });
+  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
+}
