@@ -20,6 +20,7 @@ export const K3S_BUNDLED_PLUGINS: readonly string[] = [
 /** k3s's embedded flannel: its CNI config file, network name and readiness file. */
 export const K3S_FLANNEL_CONFIG_FILE = '10-flannel.conflist';
 export const K3S_FLANNEL_NETWORK_NAME = 'cbr0';
+export const K3S_FLANNEL_CNI_VERSION = '1.0.0';
 export const FLANNEL_SUBNET_ENV = '/run/flannel/subnet.env';
 
 /** containerd's defaults, used by k3s with `--flannel-backend=none`, rke2 and kubeadm. */

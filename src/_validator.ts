@@ -85,7 +85,8 @@ function serializeOnce(o: ApiObject): any {
 /** What a layout says about the node, as one string: equal layouts judge alike. */
 function layoutKey(l: ICniNodeLayout): string {
   return JSON.stringify([l.layoutName, l.confDir.path, l.binDir.path, l.binDirMountRoot.path, [...l.bundledPlugins].sort(),
-    l.primaryNetworkConfigFile, l.primaryNetworkName, l.readinessIndicatorFile?.path, l.primaryConfigManagedByDistribution]);
+    l.primaryNetworkConfigFile, l.primaryNetworkName, l.primaryNetworkCniVersion, l.readinessIndicatorFile?.path,
+    l.primaryConfigManagedByDistribution]);
 }
 
 function isWithin(c: IConstruct, ancestor: IConstruct): boolean {

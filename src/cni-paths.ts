@@ -34,6 +34,11 @@ export interface ICniNodeLayout {
    */
   readonly primaryNetworkName?: string;
   /**
+   * The cniVersion of the primary network's config.
+   * @default - unknown
+   */
+  readonly primaryNetworkCniVersion?: string;
+  /**
    * A file that exists once the primary network is ready, which Multus waits for.
    * @default - none: Multus does not wait
    */
@@ -62,6 +67,11 @@ export interface ExternalPrimaryCniOptions {
    */
   readonly readinessIndicatorFile?: string;
   /**
+   * The cniVersion of its config.
+   * @default - unknown
+   */
+  readonly cniVersion?: string;
+  /**
    * Plugins that CNI installs into the node's CNI bin dir itself (its own plugin, and for
    * example `host-local`, `portmap` or `bandwidth` where it ships them).
    * @default []
@@ -74,13 +84,13 @@ export interface ExternalPrimaryCniOptions {
  */
 export class PrimaryCni {
   /**
-   * k3s's embedded flannel: `10-flannel.conflist`, network `cbr0`, ready when
+   * k3s's embedded flannel: `10-flannel.conflist`, network `cbr0`, cniVersion 1.0.0, ready when
    * `/run/flannel/subnet.env` exists.
    */
   public static k3sFlannel(): PrimaryCni {
     return new PrimaryCni(
       'flannel', true, facts.K3S_FLANNEL_CONFIG_FILE, facts.K3S_FLANNEL_NETWORK_NAME,
-      HostPath.of(facts.FLANNEL_SUBNET_ENV), [],
+      HostPath.of(facts.FLANNEL_SUBNET_ENV), [], facts.K3S_FLANNEL_CNI_VERSION,
     );
   }
 
@@ -93,10 +103,13 @@ export class PrimaryCni {
     if (options.configFileName !== undefined && (options.configFileName.includes('/') || !/\.(conf|conflist|json)$/.test(options.configFileName))) {
       throw new Error(`PrimaryCni.external: configFileName must be a file name ending in .conf, .conflist or .json, got ${JSON.stringify(options.configFileName)}`);
     }
+    if (options.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(options.cniVersion)) {
+      throw new Error(`PrimaryCni.external: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(options.cniVersion)}`);
+    }
     return new PrimaryCni(
       options.name, false, options.configFileName, undefined,
       options.readinessIndicatorFile === undefined ? undefined : HostPath.of(options.readinessIndicatorFile),
-      [...(options.plugins ?? [])],
+      [...(options.plugins ?? [])], options.cniVersion,
     );
   }
 
@@ -108,6 +121,8 @@ export class PrimaryCni {
   public readonly networkName?: string;
   /** Its readiness file on the host, when it has one. */
   public readonly readinessIndicatorFile?: HostPath;
+  /** The cniVersion of its config, when known. */
+  public readonly cniVersion?: string;
   /** Plugins it installs into the CNI bin dir. */
   public readonly plugins: string[];
   /** @internal */
@@ -115,8 +130,9 @@ export class PrimaryCni {
 
   private constructor(
     name: string, embedded: boolean, configFileName: string | undefined, networkName: string | undefined,
-    readinessIndicatorFile: HostPath | undefined, plugins: string[],
+    readinessIndicatorFile: HostPath | undefined, plugins: string[], cniVersion?: string,
   ) {
+    this.cniVersion = cniVersion;
     this.name = name;
     this._embedded = embedded;
     this.configFileName = configFileName;
@@ -178,6 +194,7 @@ export class K3sCniPaths extends Construct implements ICniNodeLayout {
   public readonly bundledPlugins: string[];
   public readonly primaryNetworkConfigFile?: string;
   public readonly primaryNetworkName?: string;
+  public readonly primaryNetworkCniVersion?: string;
   public readonly readinessIndicatorFile?: HostPath;
   public readonly primaryConfigManagedByDistribution: boolean;
   /** The node's primary network. */
@@ -212,6 +229,7 @@ export class K3sCniPaths extends Construct implements ICniNodeLayout {
     }
     this.primaryNetworkConfigFile = this.primaryCni.configFileName;
     this.primaryNetworkName = this.primaryCni.networkName;
+    this.primaryNetworkCniVersion = this.primaryCni.cniVersion;
     this.readinessIndicatorFile = this.primaryCni.readinessIndicatorFile;
     AppValidator.of(this).register(this);
   }
@@ -255,6 +273,7 @@ export class StandardCniPaths extends Construct implements ICniNodeLayout {
   public readonly bundledPlugins: string[];
   public readonly primaryNetworkConfigFile?: string;
   public readonly primaryNetworkName?: string;
+  public readonly primaryNetworkCniVersion?: string;
   public readonly readinessIndicatorFile?: HostPath;
   public readonly primaryConfigManagedByDistribution = false;
 
@@ -266,6 +285,7 @@ export class StandardCniPaths extends Construct implements ICniNodeLayout {
     this.bundledPlugins = uniqueSorted([...(props.primaryCni?.plugins ?? []), ...(props.availablePlugins ?? [])]);
     this.primaryNetworkConfigFile = props.primaryCni?.configFileName;
     this.primaryNetworkName = props.primaryCni?.networkName;
+    this.primaryNetworkCniVersion = props.primaryCni?.cniVersion;
     this.readinessIndicatorFile = props.primaryCni?.readinessIndicatorFile;
     AppValidator.of(this).register(this);
   }

@@ -339,7 +339,8 @@ export class MultusThick extends Construct {
       terminationGracePeriod: Duration.seconds(30),
       isolate: false,
     });
-    selectByLabels(this.daemonSet, labels);
+    // The same selector as MultusThin's: switching flavours is a rolling update, not a delete.
+    selectByLabels(this.daemonSet, { app: name });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, props.tolerateAllTaints ?? true);
     for (const t of props.tolerations ?? []) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(t));
 

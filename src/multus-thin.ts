@@ -32,7 +32,11 @@ export interface MultusThinProps {
   readonly extraPlugins?: string[];
   /** Replace the node's own plugins. @default false */
   readonly replaceBundledPlugins?: boolean;
-  /** cniVersion of the generated config. @default '0.3.1' */
+  /**
+   * cniVersion of the generated config. The entrypoint refuses a version that differs from the
+   * primary network's config ("Multus cni version is ... while master plugin cni version is ...").
+   * @default - the primary network's, which the entrypoint reads from its config at every start
+   */
   readonly cniVersion?: string;
   /** Log level of the thin plugin. @default MultusLogLevel.VERBOSE */
   readonly logLevel?: MultusLogLevel;
@@ -100,17 +104,30 @@ export class MultusThin extends Construct {
       replaceBundled: props.replaceBundledPlugins ?? false,
       plugins: () => this.pluginsToInstall(),
     });
-    // The entrypoint sees the config dir under /host; every path it writes into 00-multus.conf is a host path.
+    // The entrypoint sees the node's dirs under /host; every path it writes into 00-multus.conf is a host path.
     const confPod = PodPath.of('/host').join(layout.confDir.path.slice(1));
-    const mounts = MountTable.of([{ mountPath: confPod, volumeName: 'cni-conf', hostPath: layout.confDir, readOnly: false }]);
+    const binPod = PodPath.of('/host').join(layout.binDir.path.slice(1));
+    // Multus's own dir for networks referenced by config name: created by the entrypoint and read
+    // by the host plugin as cniConf, so the same path on both sides.
+    const multusConfDir = HostPath.of(facts.MULTUS_DEFAULT_CONF_DIR);
+    const mounts = MountTable.of([
+      { mountPath: confPod, volumeName: 'cni-conf', hostPath: layout.confDir, readOnly: false },
+      { mountPath: binPod, volumeName: 'cni-bin-dir', hostPath: layout.binDir, readOnly: true },
+      { mountPath: PodPath.of(multusConfDir.path), volumeName: 'multus-conf-dir', hostPath: multusConfDir, readOnly: false },
+    ]);
     const args = [
       '--multus-conf-file=auto',
       `--multus-autoconfig-dir=${mounts.toPod(layout.confDir)}`,
       `--cni-conf-dir=${mounts.toPod(layout.confDir)}`,
+      `--multus-cni-conf-dir=${mounts.toPod(multusConfDir)}`,
+      // Checked at start even when it copies nothing: without it the entrypoint exits.
+      `--cni-bin-dir=${mounts.toPod(layout.binDir)}`,
       // install_multus has put the binary in place.
       '--skip-multus-binary-copy=true',
+      // The plugins' dir, written into 00-multus.conf for the host-side binary.
+      `--additional-bin-dir=${layout.binDir}`,
       `--multus-kubeconfig-file-host=${this.kubeconfigHostPath}`,
-      `--cni-version=${props.cniVersion ?? '0.3.1'}`,
+      ...(props.cniVersion !== undefined ? [`--cni-version=${props.cniVersion}`] : []),
       `--multus-log-level=${props.logLevel ?? MultusLogLevel.VERBOSE}`,
       '--cleanup-config-on-exit=true',
       ...(layout.primaryNetworkConfigFile ? [`--multus-master-cni-file-name=${layout.primaryNetworkConfigFile}`] : []),
@@ -125,9 +142,11 @@ export class MultusThin extends Construct {
       securityContext: PRIVILEGED,
       resources: { cpu: { request: kplus.Cpu.millis(100) } },
     });
-    c.mount(confPod.path, kplus.Volume.fromHostPath(this, 'Volume-cni-conf', 'cni-conf', {
-      path: layout.confDir.path, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE,
-    }));
+    for (const m of mounts.entries) {
+      c.mount(m.mountPath.path, kplus.Volume.fromHostPath(this, `Volume-${m.volumeName}`, m.volumeName, {
+        path: m.hostPath!.path, type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE,
+      }), { readOnly: m.readOnly });
+    }
     AppValidator.of(this).register(layout, this);
   }
 

@@ -41,6 +41,13 @@ describe.each(DAEMONS)('the %s DaemonSet', (_, name, make) => {
   });
 });
 
+test('MultusThick and MultusThin of one name share their DaemonSet and its selector: switching flavours applies in place', () => {
+  const thick = daemonSet('a', false, 'kube-multus-ds', (s) => new MultusThick(s, 'Multus'));
+  const thin = daemonSet('b', false, 'kube-multus-ds', (s) => new MultusThin(s, 'Multus'));
+  expect(thin.metadata.namespace).toBe(thick.metadata.namespace);
+  expect(thin.spec.selector).toEqual(thick.spec.selector);
+});
+
 test('the app still synthesizes with every daemon in one chart', () => {
   const app = new App({ outdir: Testing.app().outdir });
   const chart = new Chart(app, 'all');

@@ -261,7 +261,7 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
       // test/kubeconfig.test.ts
       'kubeconfig-writer',
       // test/multus-thin.test.ts
-      'multus-flavour',
+      'multus-flavour', 'thin-cni-version', 'thin-cni-conf-dir',
       // test/whereabouts.test.ts
       'whereabouts-mounts', 'whereabouts-config'];
     expect(MultusRules.all.map((r) => r.id).sort()).toEqual(covered.sort());

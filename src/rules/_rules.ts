@@ -983,6 +983,7 @@ const THIN_DEFAULTS: { [flag: string]: string } = {
   '--multus-autoconfig-dir': facts.THIN_DEFAULT_CNI_CONF_DIR,
   '--cni-bin-dir': '/host/opt/cni/bin',
   '--multus-kubeconfig-file-host': '/etc/cni/net.d/multus.d/multus.kubeconfig',
+  '--multus-cni-conf-dir': '/host/etc/cni/multus/net.d',
 };
 
 const thinPaths: Rule = {
@@ -1007,7 +1008,8 @@ const thinPaths: Rule = {
     };
     expectDir('--cni-conf-dir', m.layout.confDir, 'the CNI config dir');
     expectDir('--multus-autoconfig-dir', m.layout.confDir, 'the CNI config dir');
-    if (flagValue(d.argv, ['--skip-multus-binary-copy']) !== 'true') expectDir('--cni-bin-dir', m.layout.binDir, 'the CNI bin dir');
+    // Checked with stat at start even with --skip-multus-binary-copy=true ("cni-bin-dir is not found").
+    expectDir('--cni-bin-dir', m.layout.binDir, 'the CNI bin dir');
     // The entrypoint writes <cni-conf-dir>/multus.d/multus.kubeconfig and names --multus-kubeconfig-file-host in 00-multus.conf.
     const confPod = tryPod(value('--cni-conf-dir'));
     const written = confPod && d.mounts.toHost(confPod.join('multus.d', 'multus.kubeconfig'));
@@ -1024,10 +1026,54 @@ const thinPaths: Rule = {
   }),
 };
 
+const thinCniVersion: Rule = {
+  id: 'thin-cni-version',
+  severity: E,
+  summary: 'The thin entrypoint\'s --cni-version, when given, is the cniVersion of the primary network\'s config.',
+  catches: 'the entrypoint exiting with `Multus cni version is "0.3.1" while master plugin cni version is "1.0.0"`: 00-multus.conf is never written.',
+  check: (m) => {
+    const primary = m.layout.primaryNetworkCniVersion;
+    if (!primary) return [];
+    return m.thinDaemons.flatMap((d) => {
+      const given = flagValue(d.argv, ['--cni-version']);
+      if (!given || given === primary || flagValue(d.argv, ['--force-cni-version']) === 'true') return [];
+      const file = m.layout.primaryNetworkConfigFile ?? 'the primary network\'s config';
+      return [m.finding(d.owner, 'thin-cni-version', E, {
+        field: `${d.field} (--cni-version)`,
+        found: given,
+        expected: `${primary} (the cniVersion of ${file}), or no --cni-version`,
+        message: `the entrypoint refuses to generate 00-multus.conf when --cni-version differs from the cniVersion of ${file}: 'Multus cni version is "${given}" while master plugin cni version is "${primary}"'`,
+        fix: `drop --cni-version (the entrypoint then takes ${primary} from ${file}), or pass --cni-version=${primary}`,
+      })];
+    });
+  },
+};
+
+const thinCniConfDir: Rule = {
+  id: 'thin-cni-conf-dir',
+  severity: Severity.WARNING,
+  summary: 'The thin entrypoint\'s --multus-cni-conf-dir is the same path in the container and on the host: it creates the dir in the container and writes the path into the host-side config as cniConf.',
+  catches: 'a pod path (/host/etc/cni/multus/net.d, the default) in the host-side config, where the thin plugin looks for networks referenced by config name.',
+  check: (m) => m.thinDaemons.flatMap((d) => {
+    const value = flagValue(d.argv, ['--multus-cni-conf-dir']) ?? THIN_DEFAULTS['--multus-cni-conf-dir'];
+    const pod = tryPod(value);
+    const host = pod && d.mounts.toHost(pod);
+    if (host && host.path === pod.path) return [];
+    const want = facts.MULTUS_DEFAULT_CONF_DIR;
+    return [m.finding(d.owner, 'thin-cni-conf-dir', Severity.WARNING, {
+      field: `${d.field} (--multus-cni-conf-dir${flagValue(d.argv, ['--multus-cni-conf-dir']) === undefined ? ', default' : ''})`,
+      found: host ? `${value} (host ${host})` : `${value} (not mounted)`,
+      expected: `${want} (host ${want}, mounted at the same path)`,
+      message: `the entrypoint writes "cniConf": "${value}" into the host-side config; on the host that path ${host ? `is not ${host}` : 'does not exist'}, so networks referenced by config name are not found`,
+      fix: `mount host ${want} at ${want} and pass --multus-cni-conf-dir=${want} (MultusThin does)`,
+    })];
+  }),
+};
+
 /** Every rule, in the order findings are reported. */
 export const RULES: Rule[] = [
   daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile, thickKubeconfig,
   forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig, pluginAvailable,
-  nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour,
-  whereaboutsMounts, whereaboutsConfig,
+  nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, thinCniVersion, thinCniConfDir, attachment, kubevirtNetworks,
+  kubeconfigWriter, oneFlavour, whereaboutsMounts, whereaboutsConfig,
 ];
