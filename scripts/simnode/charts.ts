@@ -27,3 +27,21 @@ export function whereaboutsChart(): Array<Record<string, any>> {
   lan.attachTo(client, { interface: 'lan0' });
   return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
+
+/** The README example with the thin plugin in place of the thick one, and another fixed address. */
+export function thinChart(): Array<Record<string, any>> {
+  const app = new App();
+  const chart = new Chart(app, 'k3s-multus-thin');
+  const paths = new lib.K3sCniPaths(chart, 'Paths');
+  new lib.MultusThin(chart, 'Multus', { paths });
+  const lan = new lib.MacvlanNetwork(chart, 'Lan', {
+    master: 'eth0',
+    ipam: lib.Ipam.fixedAddress('192.168.1.201/24', { gateway: '192.168.1.1' }),
+  });
+  const client = new kplus.Deployment(chart, 'LanClient', {
+    replicas: 1,
+    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+  });
+  lan.attachTo(client, { interface: 'lan0' });
+  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
+}

@@ -59,17 +59,22 @@ export function makeHostRoot(root: string, pluginsDir: string): void {
 }
 
 /** What a container image holds, at the paths it has upstream. */
-interface ImageSpec {
+export interface ImageSpec {
   /** Files: image path → source file. */
   readonly files: Record<string, string>;
   readonly entrypoint?: string[];
   readonly path: string;
+  /** Whether the image has a shell (distroless images have none). */
+  readonly shell: boolean;
 }
 
 const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** The images the chart may reference, by repository (tag ignored), built from the cached binaries. */
-export function imageSpecs(cache: { multus: string; whereabouts: string; plugins: string }): Record<string, ImageSpec> {
+/**
+ * The images the chart may reference, built from the cached binaries: a function from an image
+ * reference to its name and contents, undefined for an image the node does not know.
+ */
+export function imageSpecs(cache: { multus: string; whereabouts: string; plugins: string }): (ref: string) => { name: string; spec: ImageSpec } | undefined {
   const multusBin = '/usr/src/multus-cni/bin';
   const multusFiles: Record<string, string> = {};
   for (const [name, built] of [['multus-daemon', 'multus-daemon'], ['multus-shim', 'multus-shim'], ['install_multus', 'install_multus'],
@@ -78,18 +83,30 @@ export function imageSpecs(cache: { multus: string; whereabouts: string; plugins
   }
   const pluginFiles: Record<string, string> = {};
   for (const p of fs.readdirSync(cache.plugins)) pluginFiles[`/opt/cni/bin/${p}`] = path.join(cache.plugins, p);
-  return {
-    // Upstream: debian:stable-slim with the Multus build in /usr/src/multus-cni/bin.
-    'ghcr.io/k8snetworkplumbingwg/multus-cni': { files: multusFiles, entrypoint: [`${multusBin}/multus-daemon`], path: IMAGE_PATH },
+  const images: Record<string, ImageSpec> = {
+    // Upstream's thick image: debian:stable-slim with the Multus build in /usr/src/multus-cni/bin.
+    'multus-thick': { files: multusFiles, entrypoint: [`${multusBin}/multus-daemon`], path: IMAGE_PATH, shell: true },
+    // Upstream's thin image: distroless (no shell), the build in /usr/src/multus-cni/bin and three of it at the root.
+    'multus-thin': {
+      files: { ...multusFiles, ...Object.fromEntries(['install_multus', 'thin_entrypoint', 'kubeconfig_generator'].map((b) => [`/${b}`, multusFiles[`${multusBin}/${b}`]])) },
+      entrypoint: ['/thin_entrypoint'], path: IMAGE_PATH, shell: false,
+    },
     // Rancher's hardened plugins image: the reference plugins in /opt/cni/bin and a shell.
-    'rancher/hardened-cni-plugins': { files: pluginFiles, path: IMAGE_PATH },
+    'hardened-cni-plugins': { files: pluginFiles, path: IMAGE_PATH, shell: true },
     // Upstream: alpine with the binaries and installer scripts at the root.
-    'ghcr.io/k8snetworkplumbingwg/whereabouts': {
+    'whereabouts': {
       files: Object.fromEntries(['whereabouts', 'ip-control-loop', 'install-cni.sh', 'lib.sh', 'token-watcher.sh']
         .map((f) => [`/${f}`, path.join(cache.whereabouts, f)])),
-      entrypoint: ['/install-cni.sh'],
-      path: IMAGE_PATH,
+      entrypoint: ['/install-cni.sh'], path: IMAGE_PATH, shell: true,
     },
+  };
+  return (ref) => {
+    const repo = imageRepository(ref);
+    const tag = ref.slice(repo.length + 1);
+    const name = repo === 'ghcr.io/k8snetworkplumbingwg/multus-cni' ? (tag.endsWith('-thick') ? 'multus-thick' : 'multus-thin')
+      : repo === 'rancher/hardened-cni-plugins' ? 'hardened-cni-plugins'
+        : repo === 'ghcr.io/k8snetworkplumbingwg/whereabouts' ? 'whereabouts' : undefined;
+    return name ? { name, spec: images[name] } : undefined;
   };
 }
 
@@ -109,11 +126,13 @@ export function makeImage(dir: string, spec: ImageSpec, busybox: string): void {
   fs.symlinkSync('/run', path.join(dir, 'var/run'));
   fs.writeFileSync(path.join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   fs.writeFileSync(path.join(dir, 'etc/group'), 'root:x:0:\n');
-  fs.copyFileSync(busybox, path.join(dir, 'bin/busybox'));
-  fs.chmodSync(path.join(dir, 'bin/busybox'), 0o755);
-  // Every applet, as busybox-based images (alpine) have them.
-  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a && a !== 'busybox');
-  for (const a of applets) fs.symlinkSync('busybox', path.join(dir, 'bin', a));
+  if (spec.shell) {
+    fs.copyFileSync(busybox, path.join(dir, 'bin/busybox'));
+    fs.chmodSync(path.join(dir, 'bin/busybox'), 0o755);
+    // Every applet, as busybox-based images (alpine) have them.
+    const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a && a !== 'busybox');
+    for (const a of applets) fs.symlinkSync('busybox', path.join(dir, 'bin', a));
+  }
   for (const [dest, src] of Object.entries(spec.files)) {
     fs.mkdirSync(path.join(dir, path.dirname(dest)), { recursive: true });
     fs.copyFileSync(src, path.join(dir, dest));

@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster } from './cluster';
-import { imageRepository, imageSpecs, inRoot, makeImage, resolveInRoot } from './host';
+import { imageSpecs, inRoot, makeImage, resolveInRoot } from './host';
 
 export interface NodeContext {
   readonly nodeName: string;
@@ -29,6 +29,20 @@ export interface Running {
   readonly proc: ChildProcess;
   readonly log: string;
   readonly exited: Promise<number | null>;
+  /** Signals the container's process, as the runtime does (SIGTERM on stop). */
+  readonly signal: (sig: NodeJS.Signals) => void;
+}
+
+/**
+ * The container's own process: unshare itself when it shares the node's PID namespace (unshare
+ * execs), else unshare's child, the namespace's PID 1 (unshare --fork blocks SIGTERM and does not
+ * pass it on).
+ */
+function containerProcess(proc: ChildProcess, ownPidNamespace: boolean): number {
+  if (!ownPidNamespace) return proc.pid!;
+  const children = fs.readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  if (children.length !== 1) throw new Error(`expected one process under unshare ${proc.pid}, found ${children.length}`);
+  return Number(children[0]);
 }
 
 const PROPAGATION: Record<string, string> = {
@@ -43,7 +57,6 @@ function shq(s: string): string {
 
 export class Kubelet {
   private readonly volumeDirs = new Map<string, string>();
-  private readonly imageDirs = new Map<string, string>();
 
   constructor(private readonly ctx: NodeContext, private readonly pod: PodRef) {}
 
@@ -116,7 +129,8 @@ export class Kubelet {
     lines.push(`exec env -i ${Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ')} chroot ${shq(rootfs)} ${argv.map(shq).join(' ')}`);
 
     const unshare = ['--mount', '--propagation', 'unchanged'];
-    if (!spec.hostPID) unshare.push('--pid', '--fork');
+    // Its own PID namespace: the container's process is its PID 1 (see Running.signal).
+    if (!spec.hostPID) unshare.push('--pid', '--fork', '--kill-child=SIGKILL');
     if (!spec.hostNetwork) throw new Error(`pod ${this.pod.name}: only hostNetwork pods are emulated`);
     const log = path.join(this.ctx.lab, 'logs', `${id}.log`);
     fs.mkdirSync(path.dirname(log), { recursive: true });
@@ -124,7 +138,8 @@ export class Kubelet {
     const proc = spawn('unshare', [...unshare, '/bin/sh', '-c', lines.join('\n')], { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-    return { proc, log, exited };
+    const signal = (sig: NodeJS.Signals) => process.kill(containerProcess(proc, !spec.hostPID), sig);
+    return { proc, log, exited, signal };
   }
 
   private automountToken(): boolean {
@@ -132,16 +147,11 @@ export class Kubelet {
   }
 
   private image(ref: string): { dir: string; path: string; entrypoint?: string[] } {
-    const repo = imageRepository(ref);
-    const spec = this.ctx.images[repo];
-    if (!spec) throw new Error(`no image directory for ${ref}: the simulated node knows ${Object.keys(this.ctx.images).join(', ')}`);
-    let dir = this.imageDirs.get(repo);
-    if (!dir) {
-      dir = path.join(this.ctx.lab, 'images', repo.replace(/[/:]/g, '_'));
-      if (!fs.existsSync(dir)) makeImage(dir, spec, this.ctx.busybox);
-      this.imageDirs.set(repo, dir);
-    }
-    return { dir, path: spec.path, entrypoint: spec.entrypoint };
+    const found = this.ctx.images(ref);
+    if (!found) throw new Error(`no image directory for ${ref}: the simulated node knows Multus (thick and thin), the hardened plugins and Whereabouts`);
+    const dir = path.join(this.ctx.lab, 'images', found.name);
+    if (!fs.existsSync(dir)) makeImage(dir, found.spec, this.ctx.busybox);
+    return { dir, path: found.spec.path, entrypoint: found.spec.entrypoint };
   }
 
   /** The host-side directory (or file) that backs a volume, materialized on first use. */

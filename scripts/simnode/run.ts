@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
-import { whereaboutsChart } from './charts';
+import { thinChart, whereaboutsChart } from './charts';
 import { Doc, VARIANTS, Variant } from './variants';
 
 const NODE = 'simnode';
@@ -249,7 +249,7 @@ async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
     fs.rmSync(pod.netnsHost);
   });
   await stage('SIGTERM: the daemon removes 00-multus.conf', async () => {
-    daemon.proc.kill('SIGTERM');
+    daemon.signal('SIGTERM');
     await Promise.race([daemon.exited, new Promise((r) => setTimeout(r, 30000))]);
     expect(!fs.existsSync(confFile), '00-multus.conf removed on SIGTERM');
   });
@@ -325,6 +325,56 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
   daemon.proc.kill('SIGTERM');
   wb.proc.kill('SIGKILL');
   await Promise.all([daemon.exited, wb.exited]);
+}
+
+/** MultusThin on the node: the entrypoint writes 00-multus.conf and its kubeconfig; the multus binary on the host uses them. */
+async function thin(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
+  const docs = await stage('thin: synthesize the example with MultusThin (lib/)', () => thinChart());
+  await stage('thin: apply over the thick DaemonSet (same name and selector)', () => apply(cluster, docs));
+  const node = prepareNode(lab, cache, cluster, docs, 'thin');
+  const kubelet = daemonSetKubelet(node, /multus/);
+  await stage('thin: kubelet: init containers', () => kubelet.runInitContainers());
+  // The entrypoint writes 00-multus.conflist when the primary's config is a conflist, as k3s's is.
+  const confFiles = ['00-multus.conf', '00-multus.conflist'].map((f) => inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, f)));
+  const written = () => confFiles.find((f) => fs.existsSync(f));
+  const kubeconfig = path.posix.join(K3S.confDir, 'multus.d/multus.kubeconfig');
+  const entrypoint = kubelet.startContainer(kubelet.containerNames[0]);
+  await stage('thin: the entrypoint writes 00-multus.conflist and a working kubeconfig, host paths only', async () => {
+    let exited: number | null | undefined;
+    void entrypoint.exited.then((c) => { exited = c; });
+    await waitFor('00-multus.conf(list) from the thin entrypoint', 30, () => {
+      if (exited !== undefined) throw new StopWaiting(`the entrypoint exited ${exited}: ${tail(entrypoint.log)}`);
+      return written() !== undefined && fs.existsSync(inRoot(node.ctx.hostRoot, kubeconfig));
+    });
+    const file = written()!;
+    const conf = JSON.parse(fs.readFileSync(file, 'utf8'));
+    console.log(`  ${path.basename(file)}: ${JSON.stringify(conf)}`);
+    const multus = conf.plugins ? conf.plugins[0] : conf;
+    expect(multus.type === 'multus', 'the generated config to run the multus binary');
+    expect(multus.kubeconfig === kubeconfig, `its kubeconfig to be the host path ${kubeconfig}`);
+    expect(!JSON.stringify(conf).includes('"/host/'), 'no pod path (/host/...) in the host-side config');
+    cluster.kubectlAs(inRoot(node.ctx.hostRoot, kubeconfig), 'get', 'network-attachment-definitions.k8s.cni.cncf.io', '-n', 'default', 'lan');
+  });
+  const pod = createPod(node, docs, 'thin');
+  const ns = 'default';
+  await stage('thin: CNI ADD through the host-side multus: eth0 and lan0 with 192.168.1.201/24, network-status', () => {
+    cri(node, cache, 'add', pod, ns);
+    const addrs = podAddresses(pod);
+    console.log(`  addresses: ${JSON.stringify(addrs)}`);
+    expect((addrs.lan0 ?? []).includes('192.168.1.201/24'), 'lan0 with 192.168.1.201/24');
+    const got = JSON.parse(cluster.kubectl('get', 'pod', pod.name, '-n', ns, '-o', 'json'));
+    const status = JSON.parse(got.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status'] ?? '[]');
+    expect(status.length === 2 && status.some((x: any) => x.name === 'default/lan' && x.interface === 'lan0'),
+      `network-status with both networks, written with the thin plugin's narrowed RBAC (got ${JSON.stringify(status)})`);
+  });
+  await stage('thin: CNI DEL, then SIGTERM removes the generated config', async () => {
+    cri(node, cache, 'del', pod, ns);
+    expect(!('lan0' in podAddresses(pod)), 'lan0 removed by DEL');
+    run('umount', ['--lazy', pod.netnsHost]);
+    fs.rmSync(pod.netnsHost);
+    entrypoint.signal('SIGTERM');
+    await waitFor('the generated config to be removed on SIGTERM (--cleanup-config-on-exit)', 15, () => written() === undefined);
+  });
 }
 
 /** What the daemon's ServiceAccount may do: exactly what DOMAIN.md section 4 lists. */
@@ -419,6 +469,7 @@ async function main(): Promise<void> {
     await stage('RBAC: the daemon\'s ServiceAccount', () => rbacTable(cluster, docs));
     await positive(lab, cache, cluster, docs);
     await whereabouts(lab, cache, cluster);
+    await thin(lab, cache, cluster);
     const table: string[] = [];
     for (const v of VARIANTS) {
       const r = await stage(`broken variant: ${v.id}`, () => negative(lab, cache, cluster, docs, v));
