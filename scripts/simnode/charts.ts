@@ -6,9 +6,16 @@ import { parseAllDocuments } from 'yaml';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lib = require('../../lib');
 
+/** The Whereabouts networks of the chart below: what each pod interface must get. */
+export const WHEREABOUTS_NETWORKS = [
+  { iface: 'lan0', first: '192.168.1.100/24', what: 'range_start and range_end, a gateway' },
+  { iface: 'lan1', first: '192.168.2.16/24', what: 'an exclude (192.168.2.0/28) and a route' },
+  { iface: 'lan2', first: 'fd00:10::10/120', what: 'an IPv6 range from range_start' },
+];
+
 /**
- * Multus thick and Whereabouts on k3s; a macvlan network whose addresses Whereabouts hands out from
- * 192.168.1.100-192.168.1.110, attached to a one-pod Deployment.
+ * Multus thick and Whereabouts on k3s; three macvlan networks whose addresses Whereabouts hands
+ * out (see WHEREABOUTS_NETWORKS), attached to one one-pod Deployment.
  */
 export function whereaboutsChart(): Array<Record<string, any>> {
   const app = new App();
@@ -16,15 +23,25 @@ export function whereaboutsChart(): Array<Record<string, any>> {
   const paths = new lib.K3sCniPaths(chart, 'Paths');
   new lib.MultusThick(chart, 'Multus', { paths });
   const whereabouts = new lib.Whereabouts(chart, 'Whereabouts', { paths });
-  const lan = new lib.MacvlanNetwork(chart, 'Lan', {
-    master: 'eth0',
-    ipam: whereabouts.ipam({ range: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.110', gateway: '192.168.1.1' }),
-  });
+  const networks = [
+    new lib.MacvlanNetwork(chart, 'Lan', {
+      master: 'eth0',
+      ipam: whereabouts.ipam({ range: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.110', gateway: '192.168.1.1' }),
+    }),
+    new lib.MacvlanNetwork(chart, 'Lab', {
+      master: 'eth0',
+      ipam: whereabouts.ipam({ range: '192.168.2.0/24', exclude: ['192.168.2.0/28'], routes: [{ dst: '10.20.0.0/16', gw: '192.168.2.1' }] }),
+    }),
+    new lib.MacvlanNetwork(chart, 'Lan6', {
+      master: 'eth0',
+      ipam: whereabouts.ipam({ range: 'fd00:10::/120', rangeStart: 'fd00:10::10' }),
+    }),
+  ];
   const client = new kplus.Deployment(chart, 'LanClient', {
     replicas: 1,
     containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
   });
-  lan.attachTo(client, { interface: 'lan0' });
+  networks.forEach((n, i) => n.attachTo(client, { interface: WHEREABOUTS_NETWORKS[i].iface }));
   return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
 

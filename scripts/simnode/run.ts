@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
-import { thinChart, whereaboutsChart } from './charts';
+import { thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
 import { Doc, VARIANTS, Variant } from './variants';
 
 const NODE = 'simnode';
@@ -288,20 +288,22 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
   });
   const pod = createPod(node, docs, 'wb');
   const ns = 'default';
-  let address = '';
-  await stage('whereabouts: CNI ADD allocates from 192.168.1.100-110 through the API server', () => {
+  await stage('whereabouts: CNI ADD allocates on three networks through the API server', () => {
     cri(node, cache, 'add', pod, ns);
     const addrs = podAddresses(pod);
     console.log(`  addresses: ${JSON.stringify(addrs)}`);
-    address = (addrs.lan0 ?? [])[0] ?? '';
-    const m = address.match(/^192\.168\.1\.(\d+)\/24$/);
-    expect(!!m && Number(m[1]) >= 100 && Number(m[1]) <= 110, `lan0 with an address in 192.168.1.100-110/24 (got ${address || 'none'})`);
+    for (const n of WHEREABOUTS_NETWORKS) {
+      expect((addrs[n.iface] ?? []).includes(n.first), `${n.iface} with ${n.first} (${n.what}); got ${(addrs[n.iface] ?? []).join(', ') || 'none'}`);
+    }
+    const routes = execFileSync('nsenter', [`--net=${pod.netnsHost}`, 'ip', 'route', 'show', '10.20.0.0/16'], { encoding: 'utf8' }).trim();
+    expect(routes.includes('via 192.168.2.1 dev lan1'), `the route 10.20.0.0/16 via 192.168.2.1 on lan1 (got "${routes}")`);
     const pools = JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items;
     const allocations = pools.flatMap((p: any) => Object.values(p.spec.allocations ?? {}));
-    console.log(`  IPPool allocations: ${JSON.stringify(allocations)}`);
-    expect(allocations.some((a: any) => a.podref === `${ns}/${pod.name}`), `an IPPool allocation for ${ns}/${pod.name}`);
+    console.log(`  IPPools: ${pools.map((p: any) => p.spec.range).join(', ')}; allocations: ${allocations.length}`);
+    expect(allocations.filter((a: any) => a.podref === `${ns}/${pod.name}`).length === WHEREABOUTS_NETWORKS.length,
+      `one IPPool allocation per network for ${ns}/${pod.name}`);
   });
-  await stage('whereabouts: CNI DEL releases the allocation', () => {
+  await stage('whereabouts: CNI DEL releases the allocations', () => {
     cri(node, cache, 'del', pod, ns);
     const pools = JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items;
     const allocations = pools.flatMap((p: any) => Object.values(p.spec.allocations ?? {}));
@@ -314,7 +316,7 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
     const gone = createPod(node, docs, 'gone');
     cri(node, cache, 'add', gone, ns);
     const held = () => JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items
-      .flatMap((p: any) => Object.values(p.spec.allocations ?? {})).some((a: any) => a.podref === `${ns}/${gone.name}`);
+      .flatMap((p: any) => Object.values(p.spec.allocations ?? {})).filter((a: any) => a.podref === `${ns}/${gone.name}`).length > 0;
     expect(held(), `an allocation for ${ns}/${gone.name} after ADD`);
     cluster.kubectl('delete', 'pod', gone.name, '-n', ns, '--grace-period=0', '--force');
     await waitFor(`the control loop to release ${ns}/${gone.name}'s address`, 30, () => !held())
