@@ -59,26 +59,24 @@ if ! stage kubernetes "$kdir/bin" kube-apiserver kubectl; then
   echo "build kubernetes $k8s_version: $(( $(date +%s) - start ))s"
 fi
 
-# etcd: scripts/simnode/etcd over go.etcd.io/etcd/server/v3/embed, at the version Kubernetes uses.
-edir="$cache/etcd-$etcd_version-$(src_hash "$here/etcd/main.go")"
-if ! stage etcd "$edir" etcd; then
-  start=$(date +%s)
-  printf 'module simnode/etcd\n\n%s\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$go_line" "$etcd_version" \
-    | own_module "$edir" "$here/etcd/main.go"
-  (cd "$edir/src" && go build -trimpath -ldflags=-s -o "$edir/etcd" .)
-  echo "build etcd $etcd_version: $(( $(date +%s) - start ))s"
-fi
+# A program of ours, scripts/simnode/<name>/main.go, over one published module: built into
+# $cache/<name>-<version>-<source hash>/<name>, whose dir is left in <name>_dir.
+own_program() { # name, module, version
+  local name="$1" module="$2" version="$3" start
+  local dir="$cache/$name-$version-$(src_hash "$here/$name/main.go")"
+  if ! stage "$name" "$dir" "$name"; then
+    start=$(date +%s)
+    printf 'module simnode/%s\n\n%s\n\nrequire %s %s\n' "$name" "$go_line" "$module" "$version" \
+      | own_module "$dir" "$here/$name/main.go"
+    (cd "$dir/src" && go build -trimpath -ldflags=-s -o "$dir/$name" .)
+    echo "build $name ($module $version): $(( $(date +%s) - start ))s"
+  fi
+  printf -v "${name}_dir" '%s' "$dir"
+}
 
-# containerd's CNI calls: scripts/simnode/cri over github.com/containerd/go-cni.
-gocni_version="${SIMNODE_GO_CNI_VERSION:-v1.1.14}"
-cdir="$cache/cri-$gocni_version-$(src_hash "$here/cri/main.go")"
-if ! stage cri "$cdir" cri; then
-  start=$(date +%s)
-  printf 'module simnode/cri\n\n%s\n\nrequire github.com/containerd/go-cni %s\n' "$go_line" "$gocni_version" \
-    | own_module "$cdir" "$here/cri/main.go"
-  (cd "$cdir/src" && go build -trimpath -ldflags=-s -o "$cdir/cri" .)
-  echo "build cri (go-cni $gocni_version): $(( $(date +%s) - start ))s"
-fi
+# etcd over its embed package, at the version Kubernetes uses; containerd's CNI calls over go-cni.
+own_program etcd go.etcd.io/etcd/server/v3 "$etcd_version"
+own_program cri github.com/containerd/go-cni "${SIMNODE_GO_CNI_VERSION:-v1.1.14}"
 
 # Multus: the thick daemon, its shim and installer, passthru, and the thin plugin with its entrypoint.
 mdir="$cache/multus-$multus_version"
@@ -148,8 +146,8 @@ cat > "$cache/paths.json" <<EOF
 {
   "kubeApiserver": "$kdir/bin/kube-apiserver",
   "kubectl": "$kdir/bin/kubectl",
-  "etcd": "$edir/etcd",
-  "cri": "$cdir/cri",
+  "etcd": "$etcd_dir/etcd",
+  "cri": "$cri_dir/cri",
   "multus": "$mdir",
   "whereabouts": "$wdir",
   "plugins": "$pdir",

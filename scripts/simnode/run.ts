@@ -177,6 +177,20 @@ function podAddresses(pod: PodNet): Record<string, string[]> {
   return out;
 }
 
+/** The pod's network-status annotation, as Multus wrote it into the API server. */
+function networkStatus(cluster: Cluster, pod: PodNet, ns: string): any[] {
+  const got = JSON.parse(cluster.kubectl('get', 'pod', pod.name, '-n', ns, '-o', 'json'));
+  return JSON.parse(got.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status'] ?? '[]');
+}
+
+/** containerd's ADD for a pod already created: prints and returns the addresses in its namespace. */
+function addAndList(node: Node, cache: Cache, pod: PodNet, ns: string): Record<string, string[]> {
+  cri(node, cache, 'add', pod, ns);
+  const addrs = podAddresses(pod);
+  console.log(`  addresses: ${JSON.stringify(addrs)}`);
+  return addrs;
+}
+
 interface Cache {
   readonly kubeApiserver: string;
   readonly kubectl: string;
@@ -225,8 +239,7 @@ async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
     expect((addrs[wantIf] ?? []).includes(wantAddr), `${wantIf} with ${wantAddr}`);
   });
   await stage('API server: network-status lists both networks', () => {
-    const got = JSON.parse(cluster.kubectl('get', 'pod', pod.name, '-n', ns, '-o', 'json'));
-    const status = JSON.parse(got.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status'] ?? '[]');
+    const status = networkStatus(cluster, pod, ns);
     console.log(`  network-status: ${JSON.stringify(status)}`);
     expect(status.some((s: any) => s.name === 'cbr0' && s.interface === 'eth0' && s.default), 'cbr0 as the default network on eth0');
     expect(status.some((s: any) => s.name === `${ns}/${nad.metadata.name}` && s.interface === wantIf && (s.ips ?? []).includes(wantAddr.split('/')[0])),
@@ -289,9 +302,7 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
   const pod = createPod(node, docs, 'wb');
   const ns = 'default';
   await stage('whereabouts: CNI ADD allocates on three networks through the API server', () => {
-    cri(node, cache, 'add', pod, ns);
-    const addrs = podAddresses(pod);
-    console.log(`  addresses: ${JSON.stringify(addrs)}`);
+    const addrs = addAndList(node, cache, pod, ns);
     for (const n of WHEREABOUTS_NETWORKS) {
       expect((addrs[n.iface] ?? []).includes(n.first), `${n.iface} with ${n.first} (${n.what}); got ${(addrs[n.iface] ?? []).join(', ') || 'none'}`);
     }
@@ -360,12 +371,9 @@ async function thin(lab: string, cache: Cache, cluster: Cluster): Promise<void> 
   const pod = createPod(node, docs, 'thin');
   const ns = 'default';
   await stage('thin: CNI ADD through the host-side multus: eth0 and lan0 with 192.168.1.201/24, network-status', () => {
-    cri(node, cache, 'add', pod, ns);
-    const addrs = podAddresses(pod);
-    console.log(`  addresses: ${JSON.stringify(addrs)}`);
+    const addrs = addAndList(node, cache, pod, ns);
     expect((addrs.lan0 ?? []).includes('192.168.1.201/24'), 'lan0 with 192.168.1.201/24');
-    const got = JSON.parse(cluster.kubectl('get', 'pod', pod.name, '-n', ns, '-o', 'json'));
-    const status = JSON.parse(got.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status'] ?? '[]');
+    const status = networkStatus(cluster, pod, ns);
     expect(status.length === 2 && status.some((x: any) => x.name === 'default/lan' && x.interface === 'lan0'),
       `network-status with both networks, written with the thin plugin's narrowed RBAC (got ${JSON.stringify(status)})`);
   });
