@@ -1,4 +1,7 @@
+import * as fc from 'fast-check';
+import { Address4 } from 'ip-address';
 import { Ipam } from '../src';
+import { formatIp, parseIp } from '../src/_ip';
 
 describe('Ipam', () => {
   test('fixedAddress is static IPAM with one address', () => {
@@ -86,5 +89,20 @@ describe('Ipam', () => {
     expect(() => Ipam.fixedAddress('10.0.0.1/31')).not.toThrow();
     expect(() => Ipam.fixedAddress('10.0.0.1/32')).not.toThrow();
     expect(() => Ipam.fixedAddress('fd00::1/64', { gateway: 'fd00::ffff' })).not.toThrow();
+  });
+});
+
+describe('address arithmetic', () => {
+  test('IPv4 formatting by hand gives what ip-address gives, for any address', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), (value) => {
+      expect(formatIp(4, value)).toBe(Address4.fromBigInt(value).correctForm());
+    }), { numRuns: 2000 });
+  });
+
+  test('a repeated parse returns the same result, and a bad address still names its field', () => {
+    expect(parseIp('a', '10.1.2.0/24', true)).toBe(parseIp('b', '10.1.2.0/24', true));
+    expect(() => parseIp('subnet', '10.1.2.0', true)).toThrow(/^subnet: "10.1.2.0" has no prefix length/);
+    expect(() => parseIp('gateway', '10.1.2.0/24', false)).toThrow(/^gateway: "10.1.2.0\/24" must be a plain address/);
+    expect(() => parseIp('ips[0]', '10.1.2.300/24', true)).toThrow(/^ips\[0\]: "10.1.2.300\/24" is not a valid IPv4 CIDR/);
   });
 });

@@ -181,10 +181,12 @@ export class Model {
   }
 }
 
+const TEMPLATED = new Set(['DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job']);
+
 /** The pod spec of a workload or pod, or undefined. */
 export function podSpecOf(m: any): any {
   if (m.kind === 'Pod') return m.spec;
-  if (['DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job'].includes(m.kind)) return m.spec?.template?.spec;
+  if (TEMPLATED.has(m.kind)) return m.spec?.template?.spec;
   if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.spec;
   return undefined;
 }
