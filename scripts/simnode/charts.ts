@@ -62,3 +62,29 @@ export function thinChart(): Array<Record<string, any>> {
   lan.attachTo(client, { interface: 'lan0' });
   return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
+
+/** Multus thick, and MultusKubeconfigJob keeping the thin plugin's kubeconfig on every node. */
+export function kubeconfigJobChart(): Array<Record<string, any>> {
+  const app = new App();
+  const chart = new Chart(app, 'k3s-kubeconfig');
+  const paths = new lib.K3sCniPaths(chart, 'Paths');
+  new lib.MultusThick(chart, 'Multus', { paths });
+  new lib.MultusKubeconfigJob(chart, 'Kubeconfig', { paths });
+  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
+}
+
+/** Multus thick, the DHCP daemon, and a macvlan network whose address comes from the LAN's DHCP server. */
+export function dhcpChart(): Array<Record<string, any>> {
+  const app = new App();
+  const chart = new Chart(app, 'k3s-dhcp');
+  const paths = new lib.K3sCniPaths(chart, 'Paths');
+  new lib.MultusThick(chart, 'Multus', { paths });
+  new lib.DhcpDaemon(chart, 'Dhcp', { paths });
+  const lan = new lib.MacvlanNetwork(chart, 'Lan', { name: 'lan-dhcp', master: 'eth0', ipam: lib.Ipam.dhcp() });
+  const client = new kplus.Deployment(chart, 'LanClient', {
+    replicas: 1,
+    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+  });
+  lan.attachTo(client, { interface: 'lan0' });
+  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
+}

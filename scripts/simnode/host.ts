@@ -100,12 +100,15 @@ export function imageSpecs(cache: { multus: string; whereabouts: string; plugins
       entrypoint: ['/install-cni.sh'], path: IMAGE_PATH, shell: true,
     },
   };
+  // busybox's image: the shell and its applets.
+  images.busybox = { files: {}, path: IMAGE_PATH, shell: true };
   return (ref) => {
     const repo = imageRepository(ref);
     const tag = ref.slice(repo.length + 1);
     const name = repo === 'ghcr.io/k8snetworkplumbingwg/multus-cni' ? (tag.endsWith('-thick') ? 'multus-thick' : 'multus-thin')
       : repo === 'rancher/hardened-cni-plugins' ? 'hardened-cni-plugins'
-        : repo === 'ghcr.io/k8snetworkplumbingwg/whereabouts' ? 'whereabouts' : undefined;
+        : repo === 'ghcr.io/k8snetworkplumbingwg/whereabouts' ? 'whereabouts'
+          : repo === 'busybox' || repo === 'docker.io/library/busybox' ? 'busybox' : undefined;
     return name ? { name, spec: images[name] } : undefined;
   };
 }

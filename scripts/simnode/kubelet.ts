@@ -22,6 +22,11 @@ export interface PodRef {
   readonly name: string;
   readonly namespace: string;
   readonly spec: any;
+  /**
+   * For a pod without hostNetwork: the host path of its network namespace, which the runtime has
+   * set up through CNI before any container starts.
+   */
+  readonly netns?: string;
 }
 
 /** A container started in the background. */
@@ -91,7 +96,6 @@ export class Kubelet {
     const image = this.image(c.image);
     const rootfs = path.join(base, 'rootfs');
     const sc = c.securityContext ?? {};
-    if (!sc.privileged) throw new Error(`container ${c.name}: only privileged containers are emulated`);
     if (c.workingDir) throw new Error(`container ${c.name}: workingDir is not emulated`);
     for (const unsupported of ['envFrom', 'volumeDevices', 'lifecycle']) {
       if (c[unsupported]) throw new Error(`container ${c.name}: ${unsupported} is not emulated`);
@@ -100,9 +104,13 @@ export class Kubelet {
     const lines = ['set -eu', 'mount --make-rslave /',
       `mount -t overlay overlay -o ${shq(`lowerdir=${image.dir},upperdir=${base}/upper,workdir=${base}/work`)} ${shq(rootfs)}`,
       `mount -t proc proc ${shq(rootfs + '/proc')}`,
-      // privileged: the host's devices and a writable sysfs
-      `mount --rbind /dev ${shq(rootfs + '/dev')}`,
-      `mount --rbind /sys ${shq(rootfs + '/sys')}`];
+      ...(sc.privileged
+        // privileged: the host's devices and a writable sysfs
+        ? [`mount --rbind /dev ${shq(rootfs + '/dev')}`, `mount --rbind /sys ${shq(rootfs + '/sys')}`]
+        // otherwise the runtime's minimal /dev and a read-only sysfs
+        : [`mount -t tmpfs -o mode=755 dev ${shq(rootfs + '/dev')}`,
+          ...['null', 'zero', 'random', 'urandom', 'full', 'tty'].map((d) => `touch ${shq(`${rootfs}/dev/${d}`)} && mount --bind /dev/${d} ${shq(`${rootfs}/dev/${d}`)}`),
+          `mount -t sysfs -o ro sysfs ${shq(rootfs + '/sys')}`])];
 
     const mounts = [...(c.volumeMounts ?? [])];
     if (this.automountToken() && !mounts.some((m) => m.mountPath === '/var/run/secrets/kubernetes.io/serviceaccount')) {
@@ -123,6 +131,7 @@ export class Kubelet {
       if (m.readOnly) lines.push(`mount -o remount,bind,ro ${shq(target)}`);
     }
 
+    if (sc.readOnlyRootFilesystem) lines.push(`mount -o remount,bind,ro ${shq(rootfs)}`);
     const env = this.env(c, image.path);
     const argv = [...(c.command ?? image.entrypoint ?? []), ...(c.args ?? [])];
     if (argv.length === 0) throw new Error(`container ${c.name}: no command and no image entrypoint`);
@@ -131,15 +140,22 @@ export class Kubelet {
     const unshare = ['--mount', '--propagation', 'unchanged'];
     // Its own PID namespace: the container's process is its PID 1 (see Running.signal).
     if (!spec.hostPID) unshare.push('--pid', '--fork', '--kill-child=SIGKILL');
-    if (!spec.hostNetwork) throw new Error(`pod ${this.pod.name}: only hostNetwork pods are emulated`);
+    // The pod's network: the node's, or the namespace the runtime set up through CNI.
+    const netns = spec.hostNetwork ? [] : ['nsenter', `--net=${this.podNetns()}`];
     const log = path.join(this.ctx.lab, 'logs', `${id}.log`);
     fs.mkdirSync(path.dirname(log), { recursive: true });
     const out = fs.openSync(log, 'w');
-    const proc = spawn('unshare', [...unshare, '/bin/sh', '-c', lines.join('\n')], { stdio: ['ignore', out, out] });
+    const [cmd, ...args] = [...netns, 'unshare', ...unshare, '/bin/sh', '-c', lines.join('\n')];
+    const proc = spawn(cmd, args, { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     const signal = (sig: NodeJS.Signals) => process.kill(containerProcess(proc, !spec.hostPID), sig);
     return { proc, log, exited, signal };
+  }
+
+  private podNetns(): string {
+    if (!this.pod.netns) throw new Error(`pod ${this.pod.name} has no hostNetwork and no network namespace from the runtime`);
+    return this.pod.netns;
   }
 
   private automountToken(): boolean {
@@ -217,6 +233,9 @@ export class Kubelet {
         env[e.name] = e.value;
       } else if (e.valueFrom?.fieldRef) {
         env[e.name] = this.field(e.valueFrom.fieldRef.fieldPath);
+      } else if (e.valueFrom === undefined) {
+        // The API server omits an empty value; kubelet sets the variable to "".
+        env[e.name] = '';
       } else {
         throw new Error(`container ${c.name}: env ${e.name} has a source this emulation does not resolve`);
       }

@@ -12,6 +12,12 @@ for tool in ip unshare nsenter chroot openssl; do
   command -v "$tool" >/dev/null || { echo "simnode: $tool is required" >&2; exit 1; }
 done
 
+# The DHCP scenario's server on the simulated LAN.
+if ! command -v dnsmasq >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends dnsmasq-base >/dev/null
+fi
+
 echo "== build (cached)"
 bash scripts/simnode/build.sh
 echo "build: $(( $(date +%s) - start ))s"

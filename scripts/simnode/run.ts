@@ -3,7 +3,7 @@
 // scripts/simnode/run.sh inside a fresh mount and network namespace (the node's), as root.
 //
 //   ts-node scripts/simnode/run.ts <synthesized yaml> <cache paths json> <lab dir>
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
-import { thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
+import { dhcpChart, kubeconfigJobChart, thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
 import { Doc, VARIANTS, Variant } from './variants';
 
 const NODE = 'simnode';
@@ -142,7 +142,11 @@ interface PodNet {
 function createPod(node: Node, docs: Doc[], suffix: string): PodNet {
   const workload = docs.find((d) => d.kind === 'Deployment');
   if (!workload) throw new Error('the synthesized YAML has no Deployment to attach');
-  const name = `${workload.metadata.name}-${suffix}`;
+  return createPodFrom(node, workload, `${workload.metadata.name}-${suffix}`);
+}
+
+/** A pod of a workload's template, on this node, with its sandbox's network namespace. */
+function createPodFrom(node: Node, workload: Doc, name: string): PodNet {
   const ns = workload.metadata.namespace ?? 'default';
   const pod = {
     apiVersion: 'v1', kind: 'Pod',
@@ -387,6 +391,123 @@ async function thin(lab: string, cache: Cache, cluster: Cluster): Promise<void> 
   });
 }
 
+/**
+ * MultusKubeconfigJob on the node: its writer, an unprivileged pod on the pod network (set up by
+ * containerd through Multus), writes the kubeconfig; the file grants what the thin plugin needs.
+ */
+async function kubeconfigJob(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
+  const docs = await stage('kubeconfig: synthesize a chart with MultusKubeconfigJob (lib/)', () => kubeconfigJobChart());
+  await stage('kubeconfig: apply --server-side --validate=strict', () => apply(cluster, docs));
+  const node = prepareNode(lab, cache, cluster, docs, 'kubeconfig');
+  const multus = daemonSetKubelet(node, /multus-ds/);
+  await multus.runInitContainers();
+  const daemon = await startDaemon(node, multus);
+  const ds = JSON.parse(cluster.kubectl('get', 'daemonset', 'multus-kubeconfig', '-n', 'kube-system', '-o', 'json'));
+  const pod = createPodFrom(node, ds, `multus-kubeconfig-${NODE}`);
+  const file = path.posix.join(K3S.confDir, 'multus.d/multus.kubeconfig');
+  let writer: Running | undefined;
+  try {
+    await stage('kubeconfig: the writer pod gets the pod network through Multus', () => {
+      const addrs = addAndList(node, cache, pod, 'kube-system');
+      expect((addrs.eth0 ?? []).some((a) => a.startsWith('10.42.0.')), 'eth0 on the pod network');
+    });
+    const kubelet = new Kubelet(node.ctx, { name: pod.name, namespace: 'kube-system', spec: ds.spec.template.spec, netns: pod.netnsHost });
+    writer = kubelet.startContainer(kubelet.containerNames[0]);
+    const w = writer;
+    await stage('kubeconfig: the unprivileged writer writes the host file, mode 0600, from the pod\'s bound token', async () => {
+      let exited: number | null | undefined;
+      void w.exited.then((c) => { exited = c; });
+      await waitFor(`${file} on the host`, 20, () => {
+        if (exited !== undefined) throw new StopWaiting(`the writer exited ${exited}: ${tail(w.log)}`);
+        return fs.existsSync(inRoot(node.ctx.hostRoot, file));
+      });
+      const mode = fs.statSync(inRoot(node.ctx.hostRoot, file)).mode % 0o1000;
+      expect(mode === 0o600, `mode 0600 (got ${mode.toString(8)})`);
+      const view = JSON.parse(cluster.kubectlAs(inRoot(node.ctx.hostRoot, file), 'config', 'view', '--raw', '-o', 'json'));
+      const server = view.clusters[0].cluster.server;
+      expect(server === `https://${NET.serviceIp}:443`, `the server to be the kubernetes Service (got ${server})`);
+      const claims = JSON.parse(Buffer.from(view.users[0].user.token.split('.')[1], 'base64url').toString());
+      expect(typeof claims.exp === 'number' && claims.sub === 'system:serviceaccount:kube-system:multus-kubeconfig', `an expiring token of the writer's ServiceAccount (got ${claims.sub}, exp ${claims.exp})`);
+    });
+    await stage('kubeconfig: the file grants what the thin plugin needs and nothing else', () => {
+      const checks: Array<[string, string, boolean]> = [
+        ['get', 'pods', true], ['update', 'pods/status', true], ['get', 'network-attachment-definitions.k8s.cni.cncf.io', true],
+        ['create', 'events', true], ['patch', 'events', true],
+        ['list', 'pods', false], ['create', 'pods', false], ['delete', 'pods', false], ['update', 'pods', false],
+        ['get', 'secrets', false], ['list', 'secrets', false], ['get', 'nodes', false], ['create', 'network-attachment-definitions.k8s.cni.cncf.io', false],
+      ];
+      const wrong: string[] = [];
+      console.log(`  kubectl --kubeconfig ${file} auth can-i:`);
+      for (const [verb, resource, want] of checks) {
+        const [res, sub] = resource.split('/');
+        let got = false;
+        try {
+          got = cluster.kubectlAs(inRoot(node.ctx.hostRoot, file), 'auth', 'can-i', '--all-namespaces', verb, res, ...(sub ? [`--subresource=${sub}`] : [])).trim() === 'yes';
+        } catch { got = false; }
+        console.log(`    ${verb.padEnd(7)} ${resource.padEnd(48)} ${got ? 'yes' : 'no '}  ${got === want ? '' : `<- expected ${want ? 'yes' : 'no'}`}`);
+        if (got !== want) wrong.push(`${verb} ${resource}`);
+      }
+      expect(wrong.length === 0, `the kubeconfig's permissions to match (wrong: ${wrong.join(', ')})`);
+    });
+  } finally {
+    writer?.proc.kill('SIGKILL');
+    if (writer) await writer.exited;
+    try { cri(node, cache, 'del', pod, 'kube-system'); } catch { /* reported by the stages */ }
+    daemon.signal('SIGTERM');
+    await daemon.exited;
+  }
+}
+
+/** DhcpDaemon on the node: the dhcp plugin's daemon from k3s's bin dir leases from a DHCP server on the LAN. */
+async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string): Promise<void> {
+  const docs = await stage('dhcp: synthesize a chart with DhcpDaemon and Ipam.dhcp() (lib/)', () => dhcpChart());
+  await stage('dhcp: apply --server-side --validate=strict', () => apply(cluster, docs));
+  const node = prepareNode(lab, cache, cluster, docs, 'dhcp');
+  // The LAN's DHCP server: dnsmasq in the LAN namespace, 192.168.1.50-60.
+  const leases = path.join(lab, 'dnsmasq.leases');
+  const server = spawn('nsenter', [`--net=${lanNs}`, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0',
+    '--interface=lan-peer', '--bind-interfaces', '--dhcp-range=192.168.1.50,192.168.1.60,255.255.255.0,1h',
+    `--dhcp-leasefile=${leases}`, `--pid-file=${path.join(lab, 'dnsmasq.pid')}`], { stdio: 'ignore' });
+  const multus = daemonSetKubelet(node, /multus-ds/);
+  const dhcpd = daemonSetKubelet(node, /dhcp/);
+  let daemon: Running | undefined;
+  let dhcpDaemon: Running | undefined;
+  try {
+    await multus.runInitContainers();
+    daemon = await startDaemon(node, multus);
+    await stage('dhcp: kubelet: the DHCP daemon from k3s\'s bin dir, its socket on the host', async () => {
+      await dhcpd.runInitContainers();
+      const d = dhcpd.startContainer(dhcpd.containerNames[0]);
+      dhcpDaemon = d;
+      let exited: number | null | undefined;
+      void d.exited.then((c) => { exited = c; });
+      await waitFor('/run/cni/dhcp.sock on the host', 20, () => {
+        if (exited !== undefined) throw new StopWaiting(`the DHCP daemon exited ${exited}: ${tail(d.log)}`);
+        return fs.existsSync(inRoot(node.ctx.hostRoot, 'run/cni/dhcp.sock'));
+      });
+    });
+    const pod = createPod(node, docs, 'dhcp');
+    await stage('dhcp: CNI ADD leases lan0 an address from the LAN\'s server', () => {
+      const addrs = addAndList(node, cache, pod, 'default');
+      const got = (addrs.lan0 ?? [])[0] ?? '';
+      const m = got.match(/^192\.168\.1\.(\d+)\/24$/);
+      expect(!!m && Number(m[1]) >= 50 && Number(m[1]) <= 60, `lan0 with an address from 192.168.1.50-60 (got ${got || 'none'})`);
+      expect(fs.readFileSync(leases, 'utf8').includes(got.split('/')[0]), 'the lease in the server\'s lease file');
+    });
+    await stage('dhcp: CNI DEL removes lan0', () => {
+      cri(node, cache, 'del', pod, 'default');
+      expect(!('lan0' in podAddresses(pod)), 'lan0 removed by DEL');
+      run('umount', ['--lazy', pod.netnsHost]);
+      fs.rmSync(pod.netnsHost);
+    });
+  } finally {
+    dhcpDaemon?.signal('SIGTERM');
+    daemon?.signal('SIGTERM');
+    await Promise.all([dhcpDaemon?.exited, daemon?.exited]);
+    server.kill('SIGTERM');
+  }
+}
+
 /** What the daemon's ServiceAccount may do: exactly what DOMAIN.md section 4 lists. */
 function rbacTable(cluster: Cluster, docs: Doc[]): void {
   const ds = docs.find((d) => d.kind === 'DaemonSet')!;
@@ -473,13 +594,15 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(lab, 'cluster'), { recursive: true });
   let failed = false;
   try {
-    await stage('network: node namespace, eth0 veth to a LAN namespace', () => makeNetwork(lab));
+    const lanNs = await stage('network: node namespace, eth0 veth to a LAN namespace', () => makeNetwork(lab));
     await stage('control plane: etcd, kube-apiserver, kube-proxy\'s forward', () => cluster.start());
     await stage('apply --server-side --validate=strict', () => apply(cluster, docs));
     await stage('RBAC: the daemon\'s ServiceAccount', () => rbacTable(cluster, docs));
     await positive(lab, cache, cluster, docs);
     await whereabouts(lab, cache, cluster);
     await thin(lab, cache, cluster);
+    await kubeconfigJob(lab, cache, cluster);
+    await dhcp(lab, cache, cluster, lanNs);
     const table: string[] = [];
     for (const v of VARIANTS) {
       const r = await stage(`broken variant: ${v.id}`, () => negative(lab, cache, cluster, docs, v));
