@@ -34,6 +34,8 @@ export interface Running {
   readonly proc: ChildProcess;
   readonly log: string;
   readonly exited: Promise<number | null>;
+  /** The exit code once it has exited (null for a signal), else undefined. */
+  readonly exitCode: () => number | null | undefined;
   /** Signals the container's process, as the runtime does (SIGTERM on stop). */
   readonly signal: (sig: NodeJS.Signals) => void;
 }
@@ -148,9 +150,10 @@ export class Kubelet {
     const [cmd, ...args] = [...netns, 'unshare', ...unshare, '/bin/sh', '-c', lines.join('\n')];
     const proc = spawn(cmd, args, { stdio: ['ignore', out, out] });
     fs.closeSync(out);
-    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => { exitCode = code; resolve(code); }));
     const signal = (sig: NodeJS.Signals) => process.kill(containerProcess(proc, !spec.hostPID), sig);
-    return { proc, log, exited, signal };
+    return { proc, log, exited, exitCode: () => exitCode, signal };
   }
 
   private podNetns(): string {

@@ -107,10 +107,7 @@ function daemonSetKubelet(node: Node, match: RegExp): Kubelet {
 async function startDaemon(node: Node, kubelet: Kubelet): Promise<Running> {
   const daemon = kubelet.startContainer(kubelet.containerNames[0]);
   const conf = inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, '00-multus.conf'));
-  let exited: number | null | undefined;
-  void daemon.exited.then((c) => { exited = c; });
-  await waitFor('00-multus.conf in the k3s config dir', 60, () => {
-    if (exited !== undefined) throw new StopWaiting(`the daemon exited ${exited}`);
+  await waitWhileRunning(daemon, '00-multus.conf in the k3s config dir', 60, () => {
     // The daemon logs a startup failure and stays up; its first error is the answer.
     const error = fs.readFileSync(daemon.log, 'utf8').split('\n').find((l) => /\[(error|panic)\]/.test(l));
     if (error) throw new StopWaiting(error);
@@ -119,6 +116,14 @@ async function startDaemon(node: Node, kubelet: Kubelet): Promise<Running> {
     throw new Error(`${e.message}\n${tail(daemon.log)}`);
   });
   return daemon;
+}
+
+/** Waits for `ready` while the container runs; its exit ends the wait, with its log. */
+async function waitWhileRunning(c: Running, what: string, seconds: number, ready: () => boolean): Promise<void> {
+  await waitFor(what, seconds, () => {
+    if (c.exitCode() !== undefined) throw new StopWaiting(`waiting for ${what}, the container exited ${c.exitCode()}:\n${tail(c.log)}`);
+    return ready();
+  });
 }
 
 function tail(file: string, lines = 25): string {
@@ -286,15 +291,11 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
   const conf = inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, 'whereabouts.d/whereabouts.conf'));
   const kubeconfig = path.posix.join(K3S.confDir, 'whereabouts.d/whereabouts.kubeconfig');
   await stage('whereabouts: installer writes whereabouts.d and the plugin', async () => {
-    let exited: number | null | undefined;
-    void wb.exited.then((c) => { exited = c; });
-    await waitFor('whereabouts.conf and the plugin on the host', 30, () => {
-      if (exited !== undefined) throw new StopWaiting(`the installer exited ${exited}: ${tail(wb.log)}`);
-      return fs.existsSync(conf) && fs.existsSync(inRoot(node.ctx.hostRoot, path.posix.join(K3S.binDir, 'whereabouts')));
-    });
+    await waitWhileRunning(wb, 'whereabouts.conf and the plugin on the host', 30,
+      () => fs.existsSync(conf) && fs.existsSync(inRoot(node.ctx.hostRoot, path.posix.join(K3S.binDir, 'whereabouts'))));
     // Then the container goes on with its control loop, which must stay up.
     await new Promise((r) => setTimeout(r, 2000));
-    expect(exited === undefined, `the control loop to keep running (exited ${exited}): ${tail(wb.log)}`);
+    expect(wb.exitCode() === undefined, `the control loop to keep running (exited ${wb.exitCode()}): ${tail(wb.log)}`);
     const written = JSON.parse(fs.readFileSync(conf, 'utf8'));
     console.log(`  whereabouts.conf: ${JSON.stringify(written)}`);
     expect(written.kubernetes?.kubeconfig === kubeconfig, `the kubeconfig reference to be the host path ${kubeconfig}`);
@@ -357,12 +358,8 @@ async function thin(lab: string, cache: Cache, cluster: Cluster): Promise<void> 
   const kubeconfig = path.posix.join(K3S.confDir, 'multus.d/multus.kubeconfig');
   const entrypoint = kubelet.startContainer(kubelet.containerNames[0]);
   await stage('thin: the entrypoint writes 00-multus.conflist and a working kubeconfig, host paths only', async () => {
-    let exited: number | null | undefined;
-    void entrypoint.exited.then((c) => { exited = c; });
-    await waitFor('00-multus.conf(list) from the thin entrypoint', 30, () => {
-      if (exited !== undefined) throw new StopWaiting(`the entrypoint exited ${exited}: ${tail(entrypoint.log)}`);
-      return written() !== undefined && fs.existsSync(inRoot(node.ctx.hostRoot, kubeconfig));
-    });
+    await waitWhileRunning(entrypoint, '00-multus.conf(list) from the thin entrypoint', 30,
+      () => written() !== undefined && fs.existsSync(inRoot(node.ctx.hostRoot, kubeconfig)));
     const file = written()!;
     const conf = JSON.parse(fs.readFileSync(file, 'utf8'));
     console.log(`  ${path.basename(file)}: ${JSON.stringify(conf)}`);
@@ -415,12 +412,7 @@ async function kubeconfigJob(lab: string, cache: Cache, cluster: Cluster): Promi
     writer = kubelet.startContainer(kubelet.containerNames[0]);
     const w = writer;
     await stage('kubeconfig: the unprivileged writer writes the host file, mode 0600, from the pod\'s bound token', async () => {
-      let exited: number | null | undefined;
-      void w.exited.then((c) => { exited = c; });
-      await waitFor(`${file} on the host`, 20, () => {
-        if (exited !== undefined) throw new StopWaiting(`the writer exited ${exited}: ${tail(w.log)}`);
-        return fs.existsSync(inRoot(node.ctx.hostRoot, file));
-      });
+      await waitWhileRunning(w, `${file} on the host`, 20, () => fs.existsSync(inRoot(node.ctx.hostRoot, file)));
       const mode = fs.statSync(inRoot(node.ctx.hostRoot, file)).mode % 0o1000;
       expect(mode === 0o600, `mode 0600 (got ${mode.toString(8)})`);
       const view = JSON.parse(cluster.kubectlAs(inRoot(node.ctx.hostRoot, file), 'config', 'view', '--raw', '-o', 'json'));
@@ -430,24 +422,13 @@ async function kubeconfigJob(lab: string, cache: Cache, cluster: Cluster): Promi
       expect(typeof claims.exp === 'number' && claims.sub === 'system:serviceaccount:kube-system:multus-kubeconfig', `an expiring token of the writer's ServiceAccount (got ${claims.sub}, exp ${claims.exp})`);
     });
     await stage('kubeconfig: the file grants what the thin plugin needs and nothing else', () => {
-      const checks: Array<[string, string, boolean]> = [
+      const checks: CanI[] = [
         ['get', 'pods', true], ['update', 'pods/status', true], ['get', 'network-attachment-definitions.k8s.cni.cncf.io', true],
         ['create', 'events', true], ['patch', 'events', true],
         ['list', 'pods', false], ['create', 'pods', false], ['delete', 'pods', false], ['update', 'pods', false],
         ['get', 'secrets', false], ['list', 'secrets', false], ['get', 'nodes', false], ['create', 'network-attachment-definitions.k8s.cni.cncf.io', false],
       ];
-      const wrong: string[] = [];
-      console.log(`  kubectl --kubeconfig ${file} auth can-i:`);
-      for (const [verb, resource, want] of checks) {
-        const [res, sub] = resource.split('/');
-        let got = false;
-        try {
-          got = cluster.kubectlAs(inRoot(node.ctx.hostRoot, file), 'auth', 'can-i', '--all-namespaces', verb, res, ...(sub ? [`--subresource=${sub}`] : [])).trim() === 'yes';
-        } catch { got = false; }
-        console.log(`    ${verb.padEnd(7)} ${resource.padEnd(48)} ${got ? 'yes' : 'no '}  ${got === want ? '' : `<- expected ${want ? 'yes' : 'no'}`}`);
-        if (got !== want) wrong.push(`${verb} ${resource}`);
-      }
-      expect(wrong.length === 0, `the kubeconfig's permissions to match (wrong: ${wrong.join(', ')})`);
+      canITable(`with --kubeconfig ${file}`, checks, (args) => cluster.kubectlAs(inRoot(node.ctx.hostRoot, file), ...args));
     });
   } finally {
     writer?.proc.kill('SIGKILL');
@@ -479,12 +460,7 @@ async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string):
       await dhcpd.runInitContainers();
       const d = dhcpd.startContainer(dhcpd.containerNames[0]);
       dhcpDaemon = d;
-      let exited: number | null | undefined;
-      void d.exited.then((c) => { exited = c; });
-      await waitFor('/run/cni/dhcp.sock on the host', 20, () => {
-        if (exited !== undefined) throw new StopWaiting(`the DHCP daemon exited ${exited}: ${tail(d.log)}`);
-        return fs.existsSync(inRoot(node.ctx.hostRoot, 'run/cni/dhcp.sock'));
-      });
+      await waitWhileRunning(d, '/run/cni/dhcp.sock on the host', 20, () => fs.existsSync(inRoot(node.ctx.hostRoot, 'run/cni/dhcp.sock')));
     });
     const pod = createPod(node, docs, 'dhcp');
     await stage('dhcp: CNI ADD leases lan0 an address from the LAN\'s server', () => {
@@ -508,11 +484,31 @@ async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string):
   }
 }
 
+type CanI = [verb: string, resource: string, expected: boolean];
+
+/** A `kubectl auth can-i` table: prints each answer, and fails when one differs from what is expected. */
+function canITable(title: string, checks: CanI[], ask: (args: string[]) => string): void {
+  console.log(`  kubectl auth can-i ${title}:`);
+  const wrong: string[] = [];
+  for (const [verb, resource, want] of checks) {
+    const [res, sub] = resource.split('/');
+    let got = false;
+    try {
+      got = ask(['auth', 'can-i', '--all-namespaces', verb, res, ...(sub ? [`--subresource=${sub}`] : [])]).trim() === 'yes';
+    } catch {
+      got = false; // can-i exits 1 on "no"
+    }
+    console.log(`    ${verb.padEnd(7)} ${resource.padEnd(48)} ${got ? 'yes' : 'no '}  ${got === want ? '' : `<- expected ${want ? 'yes' : 'no'}`}`);
+    if (got !== want) wrong.push(`${verb} ${resource}`);
+  }
+  expect(wrong.length === 0, `every answer as expected (wrong: ${wrong.join(', ')})`);
+}
+
 /** What the daemon's ServiceAccount may do: exactly what DOMAIN.md section 4 lists. */
 function rbacTable(cluster: Cluster, docs: Doc[]): void {
   const ds = docs.find((d) => d.kind === 'DaemonSet')!;
   const sa = `system:serviceaccount:${ds.metadata.namespace}:${ds.spec.template.spec.serviceAccountName}`;
-  const checks: Array<[string, string, boolean]> = [
+  const checks: CanI[] = [
     ['list', 'network-attachment-definitions.k8s.cni.cncf.io', true],
     ['watch', 'network-attachment-definitions.k8s.cni.cncf.io', true],
     ['get', 'pods', true], ['list', 'pods', true], ['watch', 'pods', true],
@@ -526,20 +522,7 @@ function rbacTable(cluster: Cluster, docs: Doc[]): void {
     ['list', 'nodes', false], ['get', 'nodes', false], ['create', 'serviceaccounts/token', false],
     ['*', '*', false],
   ];
-  console.log(`  kubectl auth can-i --as=${sa}:`);
-  const wrong: string[] = [];
-  for (const [verb, resource, want] of checks) {
-    let got: boolean;
-    try {
-      const [res, sub] = resource.split('/');
-      got = cluster.kubectl('auth', 'can-i', `--as=${sa}`, '--all-namespaces', verb, res, ...(sub ? [`--subresource=${sub}`] : [])).trim() === 'yes';
-    } catch (e: any) {
-      got = false;
-    }
-    console.log(`    ${verb.padEnd(7)} ${resource.padEnd(48)} ${got ? 'yes' : 'no '}  ${got === want ? '' : `<- expected ${want ? 'yes' : 'no'}`}`);
-    if (got !== want) wrong.push(`${verb} ${resource}`);
-  }
-  expect(wrong.length === 0, `the RBAC table to match (wrong: ${wrong.join(', ')})`);
+  canITable(`--as=${sa}`, checks, (args) => cluster.kubectl(...args, `--as=${sa}`));
 }
 
 /** A broken variant: must fail on the node with the expected error, and the library's lint must flag it. */
