@@ -2,9 +2,28 @@
 // library (lib/), as a user's `cdk8s synth` would.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lib = require('../../lib');
+
+type Docs = Array<Record<string, any>>;
+
+/** A chart on a default k3s layout, built by `build` and synthesized into its documents. */
+function synth(id: string, build: (chart: Chart, paths: any) => void): Docs {
+  const app = new App();
+  const chart = new Chart(app, id);
+  build(chart, new lib.K3sCniPaths(chart, 'Paths'));
+  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
+}
+
+/** The one-pod Deployment that the networks are attached to. */
+function client(scope: Construct): kplus.Deployment {
+  return new kplus.Deployment(scope, 'LanClient', {
+    replicas: 1,
+    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+  });
+}
 
 /** The Whereabouts networks of the chart below: what each pod interface must get. */
 export const WHEREABOUTS_NETWORKS = [
@@ -17,74 +36,42 @@ export const WHEREABOUTS_NETWORKS = [
  * Multus thick and Whereabouts on k3s; three macvlan networks whose addresses Whereabouts hands
  * out (see WHEREABOUTS_NETWORKS), attached to one one-pod Deployment.
  */
-export function whereaboutsChart(): Array<Record<string, any>> {
-  const app = new App();
-  const chart = new Chart(app, 'k3s-whereabouts');
-  const paths = new lib.K3sCniPaths(chart, 'Paths');
-  new lib.MultusThick(chart, 'Multus', { paths });
-  const whereabouts = new lib.Whereabouts(chart, 'Whereabouts', { paths });
-  const networks = [
-    new lib.MacvlanNetwork(chart, 'Lan', {
-      master: 'eth0',
-      ipam: whereabouts.ipam({ range: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.110', gateway: '192.168.1.1' }),
-    }),
-    new lib.MacvlanNetwork(chart, 'Lab', {
-      master: 'eth0',
-      ipam: whereabouts.ipam({ range: '192.168.2.0/24', exclude: ['192.168.2.0/28'], routes: [{ dst: '10.20.0.0/16', gw: '192.168.2.1' }] }),
-    }),
-    new lib.MacvlanNetwork(chart, 'Lan6', {
-      master: 'eth0',
-      ipam: whereabouts.ipam({ range: 'fd00:10::/120', rangeStart: 'fd00:10::10' }),
-    }),
-  ];
-  const client = new kplus.Deployment(chart, 'LanClient', {
-    replicas: 1,
-    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+export function whereaboutsChart(): Docs {
+  return synth('k3s-whereabouts', (chart, paths) => {
+    new lib.MultusThick(chart, 'Multus', { paths });
+    const whereabouts = new lib.Whereabouts(chart, 'Whereabouts', { paths });
+    const ipams = [
+      whereabouts.ipam({ range: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.110', gateway: '192.168.1.1' }),
+      whereabouts.ipam({ range: '192.168.2.0/24', exclude: ['192.168.2.0/28'], routes: [{ dst: '10.20.0.0/16', gw: '192.168.2.1' }] }),
+      whereabouts.ipam({ range: 'fd00:10::/120', rangeStart: 'fd00:10::10' }),
+    ];
+    const pod = client(chart);
+    ipams.forEach((ipam, i) => new lib.MacvlanNetwork(chart, `Lan${i}`, { master: 'eth0', ipam }).attachTo(pod, { interface: WHEREABOUTS_NETWORKS[i].iface }));
   });
-  networks.forEach((n, i) => n.attachTo(client, { interface: WHEREABOUTS_NETWORKS[i].iface }));
-  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
 
 /** The README example with the thin plugin in place of the thick one, and another fixed address. */
-export function thinChart(): Array<Record<string, any>> {
-  const app = new App();
-  const chart = new Chart(app, 'k3s-multus-thin');
-  const paths = new lib.K3sCniPaths(chart, 'Paths');
-  new lib.MultusThin(chart, 'Multus', { paths });
-  const lan = new lib.MacvlanNetwork(chart, 'Lan', {
-    master: 'eth0',
-    ipam: lib.Ipam.fixedAddress('192.168.1.201/24', { gateway: '192.168.1.1' }),
+export function thinChart(): Docs {
+  return synth('k3s-multus-thin', (chart, paths) => {
+    new lib.MultusThin(chart, 'Multus', { paths });
+    new lib.MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lib.Ipam.fixedAddress('192.168.1.201/24', { gateway: '192.168.1.1' }) })
+      .attachTo(client(chart), { interface: 'lan0' });
   });
-  const client = new kplus.Deployment(chart, 'LanClient', {
-    replicas: 1,
-    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
-  });
-  lan.attachTo(client, { interface: 'lan0' });
-  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
 
 /** Multus thick, and MultusKubeconfigJob keeping the thin plugin's kubeconfig on every node. */
-export function kubeconfigJobChart(): Array<Record<string, any>> {
-  const app = new App();
-  const chart = new Chart(app, 'k3s-kubeconfig');
-  const paths = new lib.K3sCniPaths(chart, 'Paths');
-  new lib.MultusThick(chart, 'Multus', { paths });
-  new lib.MultusKubeconfigJob(chart, 'Kubeconfig', { paths });
-  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
+export function kubeconfigJobChart(): Docs {
+  return synth('k3s-kubeconfig', (chart, paths) => {
+    new lib.MultusThick(chart, 'Multus', { paths });
+    new lib.MultusKubeconfigJob(chart, 'Kubeconfig', { paths });
+  });
 }
 
 /** Multus thick, the DHCP daemon, and a macvlan network whose address comes from the LAN's DHCP server. */
-export function dhcpChart(): Array<Record<string, any>> {
-  const app = new App();
-  const chart = new Chart(app, 'k3s-dhcp');
-  const paths = new lib.K3sCniPaths(chart, 'Paths');
-  new lib.MultusThick(chart, 'Multus', { paths });
-  new lib.DhcpDaemon(chart, 'Dhcp', { paths });
-  const lan = new lib.MacvlanNetwork(chart, 'Lan', { name: 'lan-dhcp', master: 'eth0', ipam: lib.Ipam.dhcp() });
-  const client = new kplus.Deployment(chart, 'LanClient', {
-    replicas: 1,
-    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+export function dhcpChart(): Docs {
+  return synth('k3s-dhcp', (chart, paths) => {
+    new lib.MultusThick(chart, 'Multus', { paths });
+    new lib.DhcpDaemon(chart, 'Dhcp', { paths });
+    new lib.MacvlanNetwork(chart, 'Lan', { name: 'lan-dhcp', master: 'eth0', ipam: lib.Ipam.dhcp() }).attachTo(client(chart), { interface: 'lan0' });
   });
-  lan.attachTo(client, { interface: 'lan0' });
-  return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
