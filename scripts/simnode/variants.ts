@@ -56,6 +56,21 @@ export const VARIANTS: Variant[] = [
     rules: ['pod-path-mounted'],
   },
   {
+    id: 'bin-dir-behind-host-prefix',
+    mistake: 'binDir as the pod sees the bin dir under /host, where the delegates, exec\'d chrooted on the host, find nothing',
+    mutate: (docs) => {
+      const ds = docs.find((d) => d.kind === 'DaemonSet');
+      const daemon = ds.spec.template.spec.containers[0];
+      daemon.volumeMounts.push({ name: 'cni-bin', mountPath: '/host/var/lib/rancher/k3s/data', readOnly: true });
+      return daemonConfig(docs, (c) => {
+        c.binDir = '/host/var/lib/rancher/k3s/data/cni';
+      });
+    },
+    // Found by stat in the pod, then exec'd chrooted on the host, where that path does not exist.
+    expect: /fork\/exec \/host\/var\/lib\/rancher\/k3s\/data\/cni\/bridge: no such file or directory/,
+    rules: ['bin-dir-same-path'],
+  },
+  {
     id: 'shim-in-opt-cni-bin',
     mistake: 'multus-shim installed into /opt/cni/bin, which k3s\'s containerd does not search',
     mutate: (docs) => {
