@@ -19,9 +19,10 @@ const lan = new MacvlanNetwork(chart, 'Lan', {
 });
 
 // One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod.
+// cdk8s-plus runs containers as non-root; busybox has no user of its own, so name one (nobody).
 const client = new kplus.Deployment(chart, 'LanClient', {
   replicas: 1,
-  containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+  containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'], securityContext: { user: 65534, group: 65534 } }],
 });
 lan.attachTo(client, { interface: 'lan0' });
 

@@ -91,6 +91,8 @@ export const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
 export const DHCP_SOCKET_DIR = '/run/cni';
 /** A small image with a shell, for helper containers. */
 export const BUSYBOX_IMAGE = 'busybox:1.36.1';
+/** The uid and gid of nobody, for containers that must not run as root in images without a USER. */
+export const NOBODY = 65534;
 
 /** Image tags that move: a deployment that names one changes under its users. */
 export const MOVING_TAG = /^(latest|snapshot.*|stable.*|main|master)$/;

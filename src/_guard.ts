@@ -78,6 +78,9 @@ export function guardInterface(target: kplus.AbstractPod, iface: string, timeout
       }) as any),
     },
     resources: { cpu: { request: kplus.Cpu.millis(10) } },
+    // runAsNonRoot (cdk8s-plus's default) needs a user: busybox has no USER, and kubelet refuses
+    // to start a non-root container whose image would run as root. nobody reads the file and waits.
+    securityContext: { user: facts.NOBODY, group: facts.NOBODY },
     volumeMounts: [{ path: '/tmp', volume: scratch }],
   });
 }

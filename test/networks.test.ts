@@ -230,6 +230,13 @@ describe('the attachment guard', () => {
     expect(schemaErrors(objectOf([{ kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'x' }, spec: { selector: {}, template: { spec } } }], 'Deployment'))).toEqual([]);
   });
 
+  test('runs as a user, not as busybox\'s root, so that kubelet starts it under runAsNonRoot', () => {
+    const { guard } = guarded();
+    expect(guard.securityContext.runAsNonRoot).toBe(true);
+    expect(guard.securityContext.runAsUser).toBe(65534);
+    expect(guard.securityContext.runAsGroup).toBe(65534);
+  });
+
   test('its script passes when network-status lists every interface', () => {
     const r = run(guarded().guard, annotationsFile(['net1', 'lan2']));
     expect(r.stderr).toBe('');
