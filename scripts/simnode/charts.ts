@@ -1,6 +1,6 @@
 // Charts the simulated node brings up besides the README example, synthesized with the compiled
 // library (lib/), as a user's `cdk8s synth` would.
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
@@ -21,7 +21,7 @@ function synth(id: string, build: (chart: Chart, paths: any) => void): Docs {
 function client(scope: Construct): kplus.Deployment {
   return new kplus.Deployment(scope, 'LanClient', {
     replicas: 1,
-    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }],
+    containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'], securityContext: { user: 65534, group: 65534 } }],
   });
 }
 
@@ -73,5 +73,14 @@ export function dhcpChart(): Docs {
     new lib.MultusThick(chart, 'Multus', { paths });
     new lib.DhcpDaemon(chart, 'Dhcp', { paths });
     new lib.MacvlanNetwork(chart, 'Lan', { name: 'lan-dhcp', master: 'eth0', ipam: lib.Ipam.dhcp() }).attachTo(client(chart), { interface: 'lan0' });
+  });
+}
+
+/** The README example with the attachment guard on, and a short guard timeout for the run. */
+export function guardChart(): Docs {
+  return synth('k3s-guard', (chart, paths) => {
+    new lib.MultusThick(chart, 'Multus', { paths });
+    new lib.MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lib.Ipam.fixedAddress('192.168.1.203/24', { gateway: '192.168.1.1' }) })
+      .attachTo(client(chart), { interface: 'lan0', guard: true, guardTimeout: Duration.seconds(6) });
   });
 }

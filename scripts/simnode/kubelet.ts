@@ -137,7 +137,16 @@ export class Kubelet {
     const env = this.env(c, image.path);
     const argv = [...(c.command ?? image.entrypoint ?? []), ...(c.args ?? [])];
     if (argv.length === 0) throw new Error(`container ${c.name}: no command and no image entrypoint`);
-    lines.push(`exec env -i ${Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ')} chroot ${shq(rootfs)} ${argv.map(shq).join(' ')}`);
+    // kubelet's user checks: runAsNonRoot refuses a container that would run as root (the images
+    // here have no USER, so root unless runAsUser says otherwise).
+    const podSc = spec.securityContext ?? {};
+    const uid: number = sc.runAsUser ?? podSc.runAsUser ?? 0;
+    const gid: number = sc.runAsGroup ?? podSc.runAsGroup ?? uid;
+    if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) === true && uid === 0) {
+      throw new Error(`container ${c.name}: container has runAsNonRoot and image will run as root (kubelet refuses to start it: CreateContainerConfigError)`);
+    }
+    const user = uid === 0 ? [] : [`--userspec=${uid}:${gid}`];
+    lines.push(`exec env -i ${Object.entries(env).map(([k, v]) => shq(`${k}=${v}`)).join(' ')} chroot ${user.map(shq).join(' ')} ${shq(rootfs)} ${argv.map(shq).join(' ')}`);
 
     const unshare = ['--mount', '--propagation', 'unchanged'];
     // Its own PID namespace: the container's process is its PID 1 (see Running.signal).
@@ -197,6 +206,12 @@ export class Kubelet {
         }
       } else if (v.configMap) {
         source = this.configMapVolume(dir, v.configMap);
+      } else if (v.downwardAPI) {
+        source = this.downwardVolume(dir, v.downwardAPI);
+      } else if (v.emptyDir) {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o777 });
+        fs.chmodSync(dir, 0o777);
+        source = dir;
       } else {
         throw new Error(`pod ${this.pod.name}: volume ${name} is of a type this emulation does not materialize`);
       }
@@ -214,6 +229,26 @@ export class Kubelet {
       if (!(it.key in data)) throw new Error(`configMap ${ref.name} has no key ${it.key}`);
       fs.mkdirSync(path.join(dir, path.dirname(it.path)), { recursive: true });
       fs.writeFileSync(path.join(dir, it.path), data[it.key], { mode: ref.defaultMode ?? 0o644 });
+    }
+    return dir;
+  }
+
+  /**
+   * A downward API volume, from the pod as the API server holds it now (kubelet refreshes these
+   * files). Labels and annotations are written as kubelet writes them: sorted `key="value"` lines,
+   * the value quoted.
+   */
+  private downwardVolume(dir: string, ref: any): string {
+    const pod = JSON.parse(this.ctx.cluster.kubectl('get', 'pod', this.pod.name, '-n', this.pod.namespace, '-o', 'json'));
+    fs.mkdirSync(dir, { recursive: true });
+    for (const it of ref.items ?? []) {
+      const fieldPath: string | undefined = it.fieldRef?.fieldPath;
+      if (fieldPath !== 'metadata.annotations' && fieldPath !== 'metadata.labels') {
+        throw new Error(`downward API field ${fieldPath ?? JSON.stringify(it)} is not emulated`);
+      }
+      const map: Record<string, string> = (fieldPath === 'metadata.annotations' ? pod.metadata.annotations : pod.metadata.labels) ?? {};
+      const text = Object.keys(map).sort().map((k) => `${k}=${JSON.stringify(map[k])}`).join('\n');
+      fs.writeFileSync(path.join(dir, it.path), text, { mode: 0o644 });
     }
     return dir;
   }

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
-import { dhcpChart, kubeconfigJobChart, thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
+import { dhcpChart, guardChart, kubeconfigJobChart, thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
 import { Doc, VARIANTS, Variant } from './variants';
 
 const NODE = 'simnode';
@@ -484,6 +484,52 @@ async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string):
   }
 }
 
+/**
+ * The attachment guard on the node: with the daemon up, the guard sees lan0 in the pod's
+ * network-status (through its downward API file) and lets the pod start; with the daemon stopped,
+ * containerd falls back to the primary config, the pod gets eth0 alone, and the guard fails loudly.
+ */
+async function guard(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
+  const docs = await stage('guard: synthesize the example with attachTo(..., { guard: true }) (lib/)', () => guardChart());
+  await stage('guard: apply --server-side --validate=strict', () => apply(cluster, docs));
+  const node = prepareNode(lab, cache, cluster, docs, 'guard');
+  const multus = daemonSetKubelet(node, /multus-ds/);
+  await multus.runInitContainers();
+  const daemon = await startDaemon(node, multus);
+  const podKubelet = (pod: PodNet) => new Kubelet(node.ctx, {
+    name: pod.name, namespace: 'default', netns: pod.netnsHost,
+    spec: JSON.parse(cluster.kubectl('get', 'pod', pod.name, '-n', 'default', '-o', 'json')).spec,
+  });
+  const attached = createPod(node, docs, 'guarded');
+  await stage('guard: daemon up: lan0 attached, the guard lets the pod start, and its container runs', async () => {
+    expect('lan0' in addAndList(node, cache, attached, 'default'), 'lan0 in the pod');
+    const kubelet = podKubelet(attached);
+    await kubelet.runInitContainers();
+    // The workload's own container, as nobody under runAsNonRoot with a read-only root.
+    const main = kubelet.startContainer(kubelet.containerNames[0]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(main.exitCode() === undefined, `the pod's container to keep running (exited ${main.exitCode()}): ${tail(main.log)}`);
+    main.proc.kill('SIGKILL');
+    await main.exited;
+  });
+  daemon.signal('SIGTERM');
+  await daemon.exited;
+  const alone = createPod(node, docs, 'unguarded');
+  await stage('guard: daemon stopped: eth0 alone, and the guard fails the pod loudly', async () => {
+    const addrs = addAndList(node, cache, alone, 'default');
+    expect(!('lan0' in addrs) && 'eth0' in addrs, 'eth0 alone from the primary config (multus-cni issues 1527, 1387)');
+    let failure = '';
+    try {
+      await podKubelet(alone).runInitContainers();
+    } catch (e: any) {
+      failure = String(e.message);
+    }
+    console.log(`  ${failure.split('\n').filter((l) => l.includes('multus-guard')).join(' | ')}`);
+    expect(/init container multus-guard exited 1/.test(failure) && failure.includes('interfaces lan0 are not in the pod\'s k8s.v1.cni.cncf.io/network-status annotation'),
+      `the guard to exit 1 naming lan0 (got: ${failure || 'no failure'})`);
+  });
+}
+
 type CanI = [verb: string, resource: string, expected: boolean];
 
 /** A `kubectl auth can-i` table: prints each answer, and fails when one differs from what is expected. */
@@ -586,6 +632,7 @@ async function main(): Promise<void> {
     await thin(lab, cache, cluster);
     await kubeconfigJob(lab, cache, cluster);
     await dhcp(lab, cache, cluster, lanNs);
+    await guard(lab, cache, cluster);
     const table: string[] = [];
     for (const v of VARIANTS) {
       const r = await stage(`broken variant: ${v.id}`, () => negative(lab, cache, cluster, docs, v));

@@ -60,7 +60,7 @@ export const VARIANTS: Variant[] = [
     mistake: 'binDir as the pod sees the bin dir under /host, where the delegates, exec\'d chrooted on the host, find nothing',
     mutate: (docs) => {
       const ds = docs.find((d) => d.kind === 'DaemonSet');
-      const daemon = ds.spec.template.spec.containers[0];
+      const daemon = ds!.spec.template.spec.containers[0];
       daemon.volumeMounts.push({ name: 'cni-bin', mountPath: '/host/var/lib/rancher/k3s/data', readOnly: true });
       return daemonConfig(docs, (c) => {
         c.binDir = '/host/var/lib/rancher/k3s/data/cni';
