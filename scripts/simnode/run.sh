@@ -8,14 +8,14 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 [ "$(id -u)" = 0 ] || { echo "simnode: must run as root (namespaces, mounts, chroot)" >&2; exit 1; }
 start=$(date +%s)
-for tool in ip unshare nsenter chroot openssl; do
-  command -v "$tool" >/dev/null || { echo "simnode: $tool is required" >&2; exit 1; }
+# The tools the run uses, from Debian's packages where missing (dnsmasq serves the DHCP scenario's LAN).
+packages=()
+for pair in ip:iproute2 unshare:util-linux nsenter:util-linux chroot:coreutils openssl:openssl dnsmasq:dnsmasq-base; do
+  command -v "${pair%%:*}" >/dev/null || packages+=("${pair#*:}")
 done
-
-# The DHCP scenario's server on the simulated LAN.
-if ! command -v dnsmasq >/dev/null; then
+if [ "${#packages[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends dnsmasq-base >/dev/null
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
 echo "== build (cached)"
