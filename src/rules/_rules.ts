@@ -1030,7 +1030,7 @@ const thinCniVersion: Rule = {
   id: 'thin-cni-version',
   severity: E,
   summary: 'The thin entrypoint\'s --cni-version, when given, is the cniVersion of the primary network\'s config.',
-  catches: 'the entrypoint exiting with `Multus cni version is "0.3.1" while master plugin cni version is "1.0.0"`: 00-multus.conf is never written.',
+  catches: 'the entrypoint exiting with `Multus cni version is "0.3.1" while master plugin cni version is "1.0.0"`: 00-multus.conf(list) is never written.',
   check: (m) => {
     const primary = m.layout.primaryNetworkCniVersion;
     if (!primary) return [];
@@ -1042,7 +1042,7 @@ const thinCniVersion: Rule = {
         field: `${d.field} (--cni-version)`,
         found: given,
         expected: `${primary} (the cniVersion of ${file}), or no --cni-version`,
-        message: `the entrypoint refuses to generate 00-multus.conf when --cni-version differs from the cniVersion of ${file}: 'Multus cni version is "${given}" while master plugin cni version is "${primary}"'`,
+        message: `the entrypoint refuses to generate 00-multus.conf(list) when --cni-version differs from the cniVersion of ${file}: 'Multus cni version is "${given}" while master plugin cni version is "${primary}"'`,
         fix: `drop --cni-version (the entrypoint then takes ${primary} from ${file}), or pass --cni-version=${primary}`,
       })];
     });
