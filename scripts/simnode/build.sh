@@ -9,7 +9,7 @@
 #   plugins     the reference CNI plugins the chart installs, plus bridge for the primary network
 #   busybox     a static busybox from Debian, for the commands the chart runs with a shell
 set -euo pipefail
-k8s_version="${SIMNODE_KUBERNETES_VERSION:-v1.34.2}"
+k8s_version="${SIMNODE_KUBERNETES_VERSION:-v1.37.2}"
 multus_version="${SIMNODE_MULTUS_VERSION:-v4.3.0}"
 whereabouts_version="${SIMNODE_WHEREABOUTS_VERSION:-v0.9.4}"
 plugins_version="${CNI_PLUGINS_VERSION:-v1.9.1}"
