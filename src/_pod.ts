@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { imageProblem } from './rules/_rules';
 
 /** Node daemons that configure the host network run privileged, as root. */
@@ -21,10 +22,13 @@ export function pinnedImage(kind: string, field: string, image: string): string 
 }
 
 /**
- * Selects a DaemonSet's pods by its own labels instead of cdk8s-plus's label derived from the
- * construct path. A selector cannot change once applied; this one survives renaming the chart or
- * moving the construct, where the derived one fails `kubectl apply` with "field is immutable".
+ * A DaemonSet whose pods are selected by `selector` (labels of its pod template) instead of
+ * cdk8s-plus's label derived from the construct path. A selector cannot change once applied; this
+ * one survives renaming the chart or moving the construct, where the derived one fails
+ * `kubectl apply` with "field is immutable".
  */
-export function selectByLabels(ds: kplus.DaemonSet, labels: { [key: string]: string }): void {
-  ds.select(kplus.LabelSelector.of({ labels }));
+export function nodeDaemonSet(scope: Construct, id: string, props: kplus.DaemonSetProps, selector: { [key: string]: string }): kplus.DaemonSet {
+  const ds = new kplus.DaemonSet(scope, id, { ...props, select: false });
+  ds.select(kplus.LabelSelector.of({ labels: selector }));
+  return ds;
 }

@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
@@ -49,16 +49,14 @@ export class DhcpDaemon extends Construct {
     this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
     const layout = this.paths;
     const labels = { app: 'cni-dhcp-daemon' };
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
       metadata: { name: 'cni-dhcp-daemon', namespace: props.namespace ?? 'kube-system', labels },
       podMetadata: { labels },
-      select: false,
       hostNetwork: true,
       securityContext: { ensureNonRoot: false },
       automountServiceAccountToken: false,
       isolate: false,
-    });
-    selectByLabels(this.daemonSet, labels);
+    }, labels);
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
 
     const bin = kplus.Volume.fromHostPath(this, 'BinVolume', 'cni-bin', { path: layout.binDirMountRoot.path });

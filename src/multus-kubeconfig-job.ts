@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { scheduleOnNodes, selectByLabels } from './_pod';
+import { scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
@@ -149,17 +149,15 @@ export class MultusKubeconfigJob extends Construct {
     new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name }, role: this.clusterRole }).addSubjects(this.serviceAccount);
 
     const labels = { app: name };
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
       metadata: { name, namespace, labels },
       podMetadata: { labels },
-      select: false,
       serviceAccount: this.serviceAccount,
       // The projected, bound, expiring token that kubelet rotates, with ca.crt beside it.
       automountServiceAccountToken: true,
       securityContext: { ensureNonRoot: false },
       isolate: false,
-    });
-    selectByLabels(this.daemonSet, labels);
+    }, labels);
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     // The file's dir, mounted under /host as the other node writers see it.
     const dir = this.hostPath.parent;

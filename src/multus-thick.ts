@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
-import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
@@ -328,19 +328,17 @@ export class MultusThick extends Construct {
       data: { [facts.MULTUS_DAEMON_CONFIG_KEY]: JSON.stringify(config, undefined, 2) },
     });
 
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+    // The same selector as MultusThin's: switching flavours is a rolling update, not a delete.
+    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
       metadata: metadata(`kube-${name}-ds`),
       podMetadata: { labels },
-      select: false,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: true,
       hostNetwork: true,
       securityContext: { ensureNonRoot: false },
       terminationGracePeriod: Duration.seconds(30),
       isolate: false,
-    });
-    // The same selector as MultusThin's: switching flavours is a rolling update, not a delete.
-    selectByLabels(this.daemonSet, { app: name });
+    }, { app: name });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, props.tolerateAllTaints ?? true);
     for (const t of props.tolerations ?? []) this.daemonSet.scheduling.tolerate(kplus.Node.tainted(t));
 

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
-import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
@@ -80,18 +80,16 @@ export class MultusThin extends Construct {
     role.allow(['create', 'patch'], kplus.ApiResource.EVENTS, kplus.ApiResource.custom({ apiGroup: 'events.k8s.io', resourceType: 'events' }));
     new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name }, role }).addSubjects(this.serviceAccount);
 
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
       metadata: { name: `kube-${name}-ds`, namespace, labels: { app: name } },
       podMetadata: { labels: { app: name } },
-      select: false,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: true,
       hostNetwork: true,
       securityContext: { ensureNonRoot: false },
       terminationGracePeriod: Duration.seconds(10),
       isolate: false,
-    });
-    selectByLabels(this.daemonSet, { app: name });
+    }, { app: name });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     const pullPolicy = kplus.ImagePullPolicy.IF_NOT_PRESENT;
     addInstallers(this, this.daemonSet, {

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as facts from './_facts';
-import { PRIVILEGED, pinnedImage, scheduleOnNodes, selectByLabels } from './_pod';
+import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { WHEREABOUTS_IPPOOLS_CRD, WHEREABOUTS_NODESLICEPOOLS_CRD, WHEREABOUTS_OVERLAPPING_CRD } from './imports/crds';
@@ -70,17 +70,15 @@ export class Whereabouts extends Construct {
     role.allow(['create', 'patch'], kplus.ApiResource.EVENTS, kplus.ApiResource.custom({ apiGroup: 'events.k8s.io', resourceType: 'events' }));
     new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', { metadata: { name: 'whereabouts' }, role }).addSubjects(sa);
 
-    this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
+    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
       metadata: { name: 'whereabouts', namespace, labels: { app: 'whereabouts' } },
       podMetadata: { labels: { app: 'whereabouts' } },
-      select: false,
       serviceAccount: sa,
       automountServiceAccountToken: true,
       hostNetwork: true,
       securityContext: { ensureNonRoot: false },
       isolate: false,
-    });
-    selectByLabels(this.daemonSet, { app: 'whereabouts' });
+    }, { app: 'whereabouts' });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     // Exactly /host + host path: the installer writes sed 's|/host||' of these into whereabouts.conf.
     const under = (host: HostPath) => PodPath.of('/host').join(host.path.slice(1));
