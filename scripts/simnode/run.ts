@@ -103,6 +103,20 @@ function daemonSetKubelet(node: Node, match: RegExp): Kubelet {
   return new Kubelet(node.ctx, { name: `${ds.metadata.name}-${NODE}`, namespace: ns, spec: applied.spec.template.spec });
 }
 
+/** A chart of a scenario, synthesized and applied, and a fresh host root for it. */
+async function scenario(lab: string, cache: Cache, cluster: Cluster, name: string, what: string, chart: () => Doc[]): Promise<{ docs: Doc[]; node: Node }> {
+  const docs = await stage(`${name}: synthesize ${what} (lib/)`, chart);
+  await stage(`${name}: apply --server-side --validate=strict`, () => apply(cluster, docs));
+  return { docs, node: prepareNode(lab, cache, cluster, docs, name) };
+}
+
+/** The Multus DaemonSet's pod on this node: init containers, then the daemon up with 00-multus.conf. */
+async function multusUp(node: Node): Promise<Running> {
+  const kubelet = daemonSetKubelet(node, /multus-ds/);
+  await kubelet.runInitContainers();
+  return startDaemon(node, kubelet);
+}
+
 /** Starts the daemon container and waits for 00-multus.conf in the host's k3s config dir. */
 async function startDaemon(node: Node, kubelet: Kubelet): Promise<Running> {
   const daemon = kubelet.startContainer(kubelet.containerNames[0]);
@@ -165,6 +179,12 @@ function createPodFrom(node: Node, workload: Doc, name: string): PodNet {
   fs.writeFileSync(netnsHost, '');
   run('unshare', [`--net=${netnsHost}`, 'true']);
   return { name, uid: created.metadata.uid, sandbox, netnsHost, netnsPath: `/var/run/netns/${nsName}` };
+}
+
+/** containerd's teardown of a sandbox's network namespace: unmounted with MNT_DETACH, then removed. */
+function removeNetns(pod: PodNet): void {
+  run('umount', ['--lazy', pod.netnsHost]);
+  fs.rmSync(pod.netnsHost);
 }
 
 /** containerd's CNI call, in the host root's view. */
@@ -266,9 +286,8 @@ async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
     if (held.length > 0 || 'eth0' in addrs) {
       console.log(`  known upstream issue (Multus v4.3.0, PR 1521): the primary's DEL ran on a lossy config; eth0 ${'eth0' in addrs ? 'left' : 'removed'}, host-local lease ${held.join(', ') || 'released'}`);
     }
-    // containerd then removes the sandbox's network namespace (unmounted with MNT_DETACH).
-    run('umount', ['--lazy', pod.netnsHost]);
-    fs.rmSync(pod.netnsHost);
+    // containerd then removes the sandbox's network namespace.
+    removeNetns(pod);
   });
   await stage('SIGTERM: the daemon removes 00-multus.conf', async () => {
     daemon.signal('SIGTERM');
@@ -279,12 +298,8 @@ async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
 
 /** Whereabouts on the node: its installer writes the host-side files, the plugin allocates through the API server. */
 async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
-  const docs = await stage('whereabouts: synthesize a chart with Whereabouts IPAM (lib/)', () => whereaboutsChart());
-  await stage('whereabouts: apply --server-side --validate=strict', () => apply(cluster, docs));
-  const node = prepareNode(lab, cache, cluster, docs, 'whereabouts');
-  const multus = daemonSetKubelet(node, /multus/);
-  await multus.runInitContainers();
-  const daemon = await stage('whereabouts: multus daemon up', () => startDaemon(node, multus));
+  const { docs, node } = await scenario(lab, cache, cluster, 'whereabouts', 'a chart with Whereabouts IPAM', whereaboutsChart);
+  const daemon = await stage('whereabouts: multus daemon up', () => multusUp(node));
   const installer = daemonSetKubelet(node, /whereabouts/);
   await installer.runInitContainers();
   const wb = installer.startContainer(installer.containerNames[0]);
@@ -324,8 +339,7 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
     const pools = JSON.parse(cluster.kubectl('get', 'ippools.whereabouts.cni.cncf.io', '-A', '-o', 'json')).items;
     const allocations = pools.flatMap((p: any) => Object.values(p.spec.allocations ?? {}));
     expect(!allocations.some((a: any) => a.podref === `${ns}/${pod.name}`), `no allocation left for ${ns}/${pod.name} (left: ${JSON.stringify(allocations)})`);
-    run('umount', ['--lazy', pod.netnsHost]);
-    fs.rmSync(pod.netnsHost);
+    removeNetns(pod);
   });
   await stage('whereabouts: the control loop releases the address of a pod deleted without DEL', async () => {
     // A pod whose sandbox never got its DEL (the node was down when it was deleted).
@@ -337,8 +351,7 @@ async function whereabouts(lab: string, cache: Cache, cluster: Cluster): Promise
     cluster.kubectl('delete', 'pod', gone.name, '-n', ns, '--grace-period=0', '--force');
     await waitFor(`the control loop to release ${ns}/${gone.name}'s address`, 30, () => !held())
       .catch((e) => { throw new Error(`${e.message}\n${tail(wb.log, 15)}`); });
-    run('umount', ['--lazy', gone.netnsHost]);
-    fs.rmSync(gone.netnsHost);
+    removeNetns(gone);
   });
   daemon.proc.kill('SIGTERM');
   wb.proc.kill('SIGKILL');
@@ -381,8 +394,7 @@ async function thin(lab: string, cache: Cache, cluster: Cluster): Promise<void> 
   await stage('thin: CNI DEL, then SIGTERM removes the generated config', async () => {
     cri(node, cache, 'del', pod, ns);
     expect(!('lan0' in podAddresses(pod)), 'lan0 removed by DEL');
-    run('umount', ['--lazy', pod.netnsHost]);
-    fs.rmSync(pod.netnsHost);
+    removeNetns(pod);
     entrypoint.signal('SIGTERM');
     await waitFor('the generated config to be removed on SIGTERM (--cleanup-config-on-exit)', 15, () => written() === undefined);
   });
@@ -393,12 +405,8 @@ async function thin(lab: string, cache: Cache, cluster: Cluster): Promise<void> 
  * containerd through Multus), writes the kubeconfig; the file grants what the thin plugin needs.
  */
 async function kubeconfigJob(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
-  const docs = await stage('kubeconfig: synthesize a chart with MultusKubeconfigJob (lib/)', () => kubeconfigJobChart());
-  await stage('kubeconfig: apply --server-side --validate=strict', () => apply(cluster, docs));
-  const node = prepareNode(lab, cache, cluster, docs, 'kubeconfig');
-  const multus = daemonSetKubelet(node, /multus-ds/);
-  await multus.runInitContainers();
-  const daemon = await startDaemon(node, multus);
+  const { node } = await scenario(lab, cache, cluster, 'kubeconfig', 'a chart with MultusKubeconfigJob', kubeconfigJobChart);
+  const daemon = await multusUp(node);
   const ds = JSON.parse(cluster.kubectl('get', 'daemonset', 'multus-kubeconfig', '-n', 'kube-system', '-o', 'json'));
   const pod = createPodFrom(node, ds, `multus-kubeconfig-${NODE}`);
   const file = path.posix.join(K3S.confDir, 'multus.d/multus.kubeconfig');
@@ -441,21 +449,17 @@ async function kubeconfigJob(lab: string, cache: Cache, cluster: Cluster): Promi
 
 /** DhcpDaemon on the node: the dhcp plugin's daemon from k3s's bin dir leases from a DHCP server on the LAN. */
 async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string): Promise<void> {
-  const docs = await stage('dhcp: synthesize a chart with DhcpDaemon and Ipam.dhcp() (lib/)', () => dhcpChart());
-  await stage('dhcp: apply --server-side --validate=strict', () => apply(cluster, docs));
-  const node = prepareNode(lab, cache, cluster, docs, 'dhcp');
+  const { docs, node } = await scenario(lab, cache, cluster, 'dhcp', 'a chart with DhcpDaemon and Ipam.dhcp()', dhcpChart);
   // The LAN's DHCP server: dnsmasq in the LAN namespace, 192.168.1.50-60.
   const leases = path.join(lab, 'dnsmasq.leases');
   const server = spawn('nsenter', [`--net=${lanNs}`, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0',
     '--interface=lan-peer', '--bind-interfaces', '--dhcp-range=192.168.1.50,192.168.1.60,255.255.255.0,1h',
     `--dhcp-leasefile=${leases}`, `--pid-file=${path.join(lab, 'dnsmasq.pid')}`], { stdio: 'ignore' });
-  const multus = daemonSetKubelet(node, /multus-ds/);
   const dhcpd = daemonSetKubelet(node, /dhcp/);
   let daemon: Running | undefined;
   let dhcpDaemon: Running | undefined;
   try {
-    await multus.runInitContainers();
-    daemon = await startDaemon(node, multus);
+    daemon = await multusUp(node);
     await stage('dhcp: kubelet: the DHCP daemon from k3s\'s bin dir, its socket on the host', async () => {
       await dhcpd.runInitContainers();
       const d = dhcpd.startContainer(dhcpd.containerNames[0]);
@@ -473,8 +477,7 @@ async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string):
     await stage('dhcp: CNI DEL removes lan0', () => {
       cri(node, cache, 'del', pod, 'default');
       expect(!('lan0' in podAddresses(pod)), 'lan0 removed by DEL');
-      run('umount', ['--lazy', pod.netnsHost]);
-      fs.rmSync(pod.netnsHost);
+      removeNetns(pod);
     });
   } finally {
     dhcpDaemon?.signal('SIGTERM');
@@ -490,12 +493,8 @@ async function dhcp(lab: string, cache: Cache, cluster: Cluster, lanNs: string):
  * containerd falls back to the primary config, the pod gets eth0 alone, and the guard fails loudly.
  */
 async function guard(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
-  const docs = await stage('guard: synthesize the example with attachTo(..., { guard: true }) (lib/)', () => guardChart());
-  await stage('guard: apply --server-side --validate=strict', () => apply(cluster, docs));
-  const node = prepareNode(lab, cache, cluster, docs, 'guard');
-  const multus = daemonSetKubelet(node, /multus-ds/);
-  await multus.runInitContainers();
-  const daemon = await startDaemon(node, multus);
+  const { docs, node } = await scenario(lab, cache, cluster, 'guard', 'the example with attachTo(..., { guard: true })', guardChart);
+  const daemon = await multusUp(node);
   const podKubelet = (pod: PodNet) => new Kubelet(node.ctx, {
     name: pod.name, namespace: 'default', netns: pod.netnsHost,
     spec: JSON.parse(cluster.kubectl('get', 'pod', pod.name, '-n', 'default', '-o', 'json')).spec,
@@ -592,9 +591,7 @@ async function negative(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
   try {
     await apply(cluster, broken);
     const node = prepareNode(lab, cache, cluster, broken, v.id);
-    const kubelet = daemonSetKubelet(node, /multus/);
-    await kubelet.runInitContainers();
-    daemon = await startDaemon(node, kubelet);
+    daemon = await multusUp(node);
     const pod = createPod(node, broken, v.id);
     cri(node, cache, 'add', pod, 'default');
     failure = '(no failure)';
