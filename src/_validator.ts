@@ -1,4 +1,4 @@
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { ICniNodeLayout } from './cni-paths';
 import { ManifestObject, Severity } from './rules/finding';
@@ -9,12 +9,19 @@ const ID = 'cdk8s-multus.Validation';
 /**
  * One per app: runs the rule engine over every object of the app when it is synthesized, and
  * fails the synth with every error at once. Objects are judged as they will be written.
+ *
+ * cdk8s validates the whole app once per `synth()`/`synthYaml()` call and again for every chart
+ * it writes. Each such call is one synthesis here: the objects are serialized once, the rules run
+ * once, and the JSON judged is the JSON written. Nothing is kept past the call that began it, so
+ * the next synthesis (after a change, or after a failed one) judges and writes the app afresh.
  */
 export class AppValidator extends Construct {
   /** The validator of the app that `scope` belongs to, created on first use. */
   public static of(scope: IConstruct): AppValidator {
     const root = scope.node.root;
-    return (root.node.tryFindChild(ID) as AppValidator | undefined) ?? new AppValidator(root as App);
+    const validator = (root.node.tryFindChild(ID) as AppValidator | undefined) ?? new AppValidator(root as App);
+    scope.node.scopes.filter(Chart.isChart).forEach((c) => validator.bracket(c, 'toJson'));
+    return validator;
   }
 
   /**
@@ -23,9 +30,17 @@ export class AppValidator extends Construct {
    */
   private readonly layouts = new Map<string, { layout: ICniNodeLayout; owners: Set<IConstruct> }>();
 
+  /** The synthesis under way, if any. */
+  private synthesis?: Synthesis;
+
+  /** Synth entry points already made into one synthesis each, per object. */
+  private readonly bracketed = new WeakMap<object, Set<string>>();
+
   private constructor(app: App) {
     super(app, ID);
     this.node.addValidation({ validate: () => this.validate() });
+    this.bracket(app, 'synth');
+    this.bracket(app, 'synthYaml');
   }
 
   /** Judge `owner`'s objects against `layout` (and only against it). */
@@ -36,12 +51,45 @@ export class AppValidator extends Construct {
     this.layouts.set(key, entry);
   }
 
+  /**
+   * Makes each call of `target[method]` (a synth entry point of the app or of one chart) one
+   * synthesis; the calls cdk8s makes inside it (each chart's toJson) are part of it.
+   */
+  private bracket(target: any, method: string): void {
+    const done = this.bracketed.get(target) ?? new Set<string>();
+    if (done.has(method)) return;
+    done.add(method);
+    this.bracketed.set(target, done);
+    const own = target[method];
+    const validator = this;
+    Object.defineProperty(target, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: any, ...args: any[]) {
+        if (validator.synthesis) return own.apply(this, args);
+        const synthesis = new Synthesis();
+        validator.synthesis = synthesis;
+        try {
+          return own.apply(this, args);
+        } finally {
+          validator.synthesis = undefined;
+          synthesis.end();
+        }
+      },
+    });
+  }
+
   private validate(): string[] {
-    const root = this.node.root;
     if (this.layouts.size === 0) return [];
-    const objects = root.node.findAll()
+    const synthesis = this.synthesis;
+    // Within one synthesis no user code runs between cdk8s's validations: the verdict stands.
+    if (synthesis?.errors) return synthesis.errors;
+    const all = this.node.root.node.findAll();
+    // A chart written on its own (Testing.synth) becomes a synthesis of its own from now on.
+    all.filter(Chart.isChart).forEach((c) => this.bracket(c, 'toJson'));
+    const objects = all
       .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => ({ construct: o, manifest: serializeOnce(o), source: o.node.path }));
+      .map((o) => ({ construct: o, manifest: synthesis ? synthesis.serialize(o) : o.toJson(), source: o.node.path }));
     const errors: string[] = [];
     const seen = new Set<string>();
     for (const [key, { layout, owners }] of this.layouts) {
@@ -58,28 +106,36 @@ export class AppValidator extends Construct {
         else process.stderr.write(`cdk8s-multus warning: ${line}\n`);
       }
     }
+    if (synthesis) synthesis.errors = errors;
     return errors;
   }
 }
 
 /**
- * Serializes an object for the rules and hands the same JSON to the next `toJson()` call, which is
- * the synth that follows validation, so that checking does not double the cost of serializing.
- * The object's own `toJson` is restored after that one call.
+ * One synthesis: each object is serialized once, when it is first judged, and every `toJson()`
+ * call until the synthesis ends (the writing of the charts) is handed that same JSON, so that
+ * checking does not double the cost of serializing. At the end each object's own `toJson` returns.
  */
-function serializeOnce(o: ApiObject): any {
-  const json = o.toJson();
-  const own = Object.getOwnPropertyDescriptor(o, 'toJson');
-  Object.defineProperty(o, 'toJson', {
-    configurable: true,
-    writable: true,
-    value: () => {
+class Synthesis {
+  /** The verdict of the first validation. */
+  public errors?: string[];
+  private readonly objects = new Map<ApiObject, PropertyDescriptor | undefined>();
+
+  public serialize(o: ApiObject): any {
+    const json = o.toJson();
+    if (this.objects.has(o)) return json;
+    this.objects.set(o, Object.getOwnPropertyDescriptor(o, 'toJson'));
+    Object.defineProperty(o, 'toJson', { configurable: true, writable: true, value: () => json });
+    return json;
+  }
+
+  public end(): void {
+    for (const [o, own] of this.objects) {
       if (own) Object.defineProperty(o, 'toJson', own);
       else delete (o as any).toJson;
-      return json;
-    },
-  });
-  return json;
+    }
+    this.objects.clear();
+  }
 }
 
 /** What a layout says about the node, as one string: equal layouts judge alike. */

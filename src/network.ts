@@ -5,6 +5,7 @@ import { attachmentProblem } from './_attachment';
 import * as facts from './_facts';
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
+import { AppValidator } from './_validator';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
 
@@ -173,6 +174,8 @@ export abstract class CniNetwork extends Construct {
       // Lazy: subclasses set their fields after this constructor returns.
       spec: { config: Lazy.any({ produce: () => JSON.stringify(this.config) }) as any },
     });
+    // Its chart, written on its own, judges and serializes once (see AppValidator).
+    AppValidator.of(this);
   }
 
   /**
@@ -181,6 +184,7 @@ export abstract class CniNetwork extends Construct {
    */
   public attachTo(target: kplus.AbstractPod, options: AttachmentOptions = {}): void {
     const where = `${this.constructor.name} "${this.name}": attachTo(${target.node.path})`;
+    AppValidator.of(target);
     const entries = attachmentsOf(target);
     const iface = options.interface ?? `net${entries.length + 1}`;
     _checkInterfaceName(`${where}: interface`, iface);
