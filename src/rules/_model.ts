@@ -83,28 +83,35 @@ export class Model {
         const installer = recognizeInstaller(obj, podSpec, init);
         if (installer) this.installers.push(installer);
       }
-      asArray(podSpec.containers).forEach((c, i) => {
-        if (isMultusDaemon(c)) this.daemons.push(this.readDaemon(obj, podSpec, c, i));
-        const argv = argvOf(c);
-        const kubeconfigFile = asArray(c?.env).find((e) => e?.name === 'KUBECONFIG_FILE' && typeof e.value === 'string')?.value;
-        const writerFile = tryPod(kubeconfigFile);
-        const writtenAt = writerFile && MountTable.fromPodSpec(podSpec, c.name).toHost(writerFile);
-        if (writtenAt) this.hostFileWriters.push({ host: writtenAt, writer: `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name} (container ${c.name})` });
-        const env = new Map<string, string>(asArray(c?.env).filter((e) => typeof e?.value === 'string').map((e) => [e.name, e.value]));
-        const whereaboutsImage = typeof c?.image === 'string' && /(^|\/)whereabouts[:@]/.test(c.image);
-        if (argv.join(' ').includes('install-cni.sh') && (env.has('CNI_CONF_DIR') || whereaboutsImage)) this.readWhereabouts(obj, podSpec, c, i, env, argv);
-        if (argv[0]?.split('/').pop() === 'thin_entrypoint') {
-          this.thinDaemons.push({ owner: obj, container: c.name, argv, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].args` });
-          // The thin entrypoint writes its kubeconfig into <cni-conf-dir>/multus.d/.
-          const confDir = tryPod(flagValue(argv, ['--cni-conf-dir']) ?? facts.THIN_DEFAULT_CNI_CONF_DIR);
-          const written = confDir && MountTable.fromPodSpec(podSpec, c.name).toHost(confDir.join('multus.d', 'multus.kubeconfig'));
-          if (written) this.hostFileWriters.push({ host: written, writer: `the thin entrypoint of ${obj.kind} ${obj.namespace ?? 'default'}/${obj.name}` });
-        }
-        const binary = argv[0]?.split('/').pop() === 'dhcp' && argv.includes('daemon') ? tryPod(argv[0]) : undefined;
-        if (binary) {
-          this.dhcpDaemons.push({ owner: obj, container: c.name, binary, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].command` });
-        }
-      });
+      asArray(podSpec.containers).forEach((c, i) => this.readContainer(obj, podSpec, c, i));
+    }
+  }
+
+  /** What one container of a pod spec contributes: a daemon, a writer of host files, an installer. */
+  private readContainer(obj: Obj, podSpec: any, c: any, i: number): void {
+    const argv = argvOf(c);
+    const program = argv.length > 0 ? argv[0].slice(argv[0].lastIndexOf('/') + 1) : undefined;
+    if (program === 'multus-daemon') this.daemons.push(this.readDaemon(obj, podSpec, c, i));
+    const envList = asArray(c?.env);
+    const env = new Map<string, string>();
+    for (const e of envList) if (typeof e?.value === 'string') env.set(e.name, e.value);
+    const writerFile = tryPod(env.get('KUBECONFIG_FILE'));
+    const writtenAt = writerFile && MountTable.fromPodSpec(podSpec, c.name).toHost(writerFile);
+    if (writtenAt) this.hostFileWriters.push({ host: writtenAt, writer: `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name} (container ${c.name})` });
+    if (argv.some((a) => a.includes('install-cni.sh'))) {
+      const whereaboutsImage = typeof c?.image === 'string' && /(^|\/)whereabouts[:@]/.test(c.image);
+      if (env.has('CNI_CONF_DIR') || whereaboutsImage) this.readWhereabouts(obj, podSpec, c, i, env, argv);
+    }
+    if (program === 'thin_entrypoint') {
+      this.thinDaemons.push({ owner: obj, container: c.name, argv, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].args` });
+      // The thin entrypoint writes its kubeconfig into <cni-conf-dir>/multus.d/.
+      const confDir = tryPod(flagValue(argv, ['--cni-conf-dir']) ?? facts.THIN_DEFAULT_CNI_CONF_DIR);
+      const written = confDir && MountTable.fromPodSpec(podSpec, c.name).toHost(confDir.join('multus.d', 'multus.kubeconfig'));
+      if (written) this.hostFileWriters.push({ host: written, writer: `the thin entrypoint of ${obj.kind} ${obj.namespace ?? 'default'}/${obj.name}` });
+    }
+    const binary = program === 'dhcp' && argv.includes('daemon') ? tryPod(argv[0]) : undefined;
+    if (binary) {
+      this.dhcpDaemons.push({ owner: obj, container: c.name, binary, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}].command` });
     }
   }
 
@@ -189,10 +196,6 @@ export function podSpecOf(m: any): any {
   if (TEMPLATED.has(m.kind)) return m.spec?.template?.spec;
   if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.spec;
   return undefined;
-}
-
-function isMultusDaemon(c: any): boolean {
-  return argvOf(c)[0]?.split('/').pop() === 'multus-daemon';
 }
 
 /** Environment variables of this library's plugin installer (see `_plugin-installer.ts`). */

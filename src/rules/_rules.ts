@@ -523,12 +523,9 @@ const nadConfig: Rule = {
       field: 'spec.config', found, expected: 'a JSON CNI config with cniVersion and type (or plugins)', message, fix: 'write the CNI config as a JSON string',
     })];
     if (typeof text !== 'string') return bad(typeof text, 'spec.config must be a string holding JSON');
-    let config: any;
-    try {
-      config = JSON.parse(text);
-    } catch (e) {
-      return bad(text.slice(0, 80), `spec.config is not valid JSON (${(e as Error).message})`);
-    }
+    const { value, error } = readConfig(nad);
+    const config: any = value;
+    if (error !== undefined) return bad(text.slice(0, 80), `spec.config is not valid JSON (${error})`);
     if (typeof config?.cniVersion !== 'string') return bad(text.slice(0, 80), 'spec.config has no cniVersion');
     if (pluginTypes(config).length === 0) return bad(text.slice(0, 80), 'spec.config names no plugin type');
     return [];
@@ -543,23 +540,37 @@ const daemonConfigMounted: Rule = {
   check: (m) => m.findings.filter((f) => f.ruleId === 'daemon-config-mounted'),
 };
 
-const PARSED = new WeakMap<Obj, any>();
-
-/** A NAD's parsed CNI config, or undefined when it has none or it does not parse; parsed once. */
-function parsedConfig(nad: Obj): any {
-  if (!PARSED.has(nad)) PARSED.set(nad, parseConfig(nad));
-  return PARSED.get(nad);
+/** A NAD's spec.config as JSON.parse read it: the value, or the parser's message. */
+interface ParsedConfig {
+  readonly value?: unknown;
+  readonly error?: string;
 }
 
-function parseConfig(nad: Obj): any {
-  const text = nad.manifest.spec?.config;
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  try {
-    const config = JSON.parse(text);
-    return typeof config === 'object' && config !== null ? config : undefined;
-  } catch {
-    return undefined;
+const PARSED = new WeakMap<Obj, ParsedConfig>();
+
+/** A NAD's spec.config, parsed once for all the rules. */
+function readConfig(nad: Obj): ParsedConfig {
+  let parsed = PARSED.get(nad);
+  if (!parsed) {
+    parsed = parseConfig(nad.manifest.spec?.config);
+    PARSED.set(nad, parsed);
   }
+  return parsed;
+}
+
+function parseConfig(text: unknown): ParsedConfig {
+  if (typeof text !== 'string') return {};
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** A NAD's parsed CNI config, or undefined when it has none or it is not a JSON object. */
+function parsedConfig(nad: Obj): any {
+  const value = readConfig(nad).value;
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 function nadKey(nad: Obj): string {
