@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import * as facts from './_facts';
 import { PLUGIN_INSTALLER_SCRIPT } from './_plugin-installer';
 import { PRIVILEGED } from './_pod';
+import { AppValidator } from './_validator';
 import { ICniNodeLayout } from './cni-paths';
 import { MountTable } from './mount-table';
 import { CniNetwork } from './network';
@@ -71,9 +72,9 @@ export function addInstallers(scope: IConstruct, pod: kplus.AbstractPod, o: Inst
  */
 export function pluginsForApp(scope: IConstruct, layout: ICniNodeLayout, extra: string[], replaceBundled: boolean, customImage: boolean): string[] {
   const used = new Set<string>(extra);
-  for (const c of scope.node.root.node.findAll()) {
+  for (const c of AppValidator.constructsOf(scope)) {
     if (c instanceof CniNetwork) {
-      pluginTypes(c.config).forEach((t) => used.add(t));
+      pluginTypes(c._configObject()).forEach((t) => used.add(t));
       continue;
     }
     // Other NetworkAttachmentDefinitions (not under a CniNetwork): read as written.

@@ -25,6 +25,16 @@ export class AppValidator extends Construct {
   }
 
   /**
+   * Every construct of the app of `scope`. Within a synthesis the tree cannot change, so the list
+   * is found once and shared by the validation and by the lazy values that read the whole app.
+   */
+  public static constructsOf(scope: IConstruct): IConstruct[] {
+    const root = scope.node.root;
+    const validator = root.node.tryFindChild(ID) as AppValidator | undefined;
+    return validator?.synthesis?.constructs(root) ?? root.node.findAll();
+  }
+
+  /**
    * Layouts, keyed by what they say about the node (two default K3sCniPaths are one layout), with
    * the constructs that deploy onto nodes of that layout (judged only against it).
    */
@@ -84,7 +94,7 @@ export class AppValidator extends Construct {
     const synthesis = this.synthesis;
     // Within one synthesis no user code runs between cdk8s's validations: the verdict stands.
     if (synthesis?.errors) return synthesis.errors;
-    const all = this.node.root.node.findAll();
+    const all = AppValidator.constructsOf(this);
     // A chart written on its own (Testing.synth) becomes a synthesis of its own from now on.
     all.filter(Chart.isChart).forEach((c) => this.bracket(c, 'toJson'));
     const objects = all
@@ -120,6 +130,12 @@ class Synthesis {
   /** The verdict of the first validation. */
   public errors?: string[];
   private readonly objects = new Map<ApiObject, PropertyDescriptor | undefined>();
+  private all?: IConstruct[];
+
+  public constructs(root: IConstruct): IConstruct[] {
+    this.all ??= root.node.findAll();
+    return this.all;
+  }
 
   public serialize(o: ApiObject): any {
     const json = o.toJson();

@@ -266,6 +266,14 @@ export class Ipam {
   public toJson(): any {
     return this.config === undefined ? undefined : JSON.parse(JSON.stringify(this.config));
   }
+
+  /**
+   * The `ipam` section itself, to be serialized or read, never changed.
+   * @internal
+   */
+  public _configObject(): any {
+    return this.config;
+  }
 }
 
 function checkedSubnet(field: string, text: string): Ip {

@@ -172,7 +172,7 @@ export abstract class CniNetwork extends Construct {
     this.resource = new nad.NetworkAttachmentDefinition(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       // Lazy: subclasses set their fields after this constructor returns.
-      spec: { config: Lazy.any({ produce: () => JSON.stringify(this.config) }) as any },
+      spec: { config: Lazy.any({ produce: () => JSON.stringify(this._configObject()) }) as any },
     });
     // Its chart, written on its own, judges and serializes once (see AppValidator).
     AppValidator.of(this);
@@ -215,17 +215,25 @@ export abstract class CniNetwork extends Construct {
 
   /** The CNI config, as written into `spec.config`. */
   public get config(): any {
+    return JSON.parse(JSON.stringify(this._configObject()));
+  }
+
+  /**
+   * The CNI config, sharing this network's parts: to be serialized or read, never changed.
+   * @internal
+   */
+  public _configObject(): any {
     const caps: { [k: string]: boolean } = {};
     if (this.capabilities.ips) caps.ips = true;
     if (this.capabilities.mac) caps.mac = true;
-    const ipam = this.ipam.toJson();
+    const ipam = this.ipam._configObject();
     return {
       cniVersion: this.cniVersion,
       name: this.name,
       type: this.pluginType,
       ...this.pluginConfig(),
       ...(Object.keys(caps).length ? { capabilities: caps } : {}),
-      ...(this.dns ? { dns: { ...this.dns } } : {}),
+      ...(this.dns ? { dns: this.dns } : {}),
       ...(ipam ? { ipam } : {}),
     };
   }

@@ -30,6 +30,18 @@ describe('MacvlanNetwork', () => {
     expect(n.config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'macvlan', mode: 'bridge' });
   });
 
+  test('config is a copy: changing it changes neither the network nor what is written', () => {
+    const chart = Testing.chart();
+    const n = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lanIpam(), dns: { nameservers: ['192.168.1.1'] } });
+    const before = JSON.stringify(n.config);
+    const copy = n.config;
+    copy.ipam.addresses[0].address = '10.0.0.1/8';
+    copy.dns.nameservers.push('10.0.0.1');
+    copy.master = 'eth9';
+    expect(JSON.stringify(n.config)).toBe(before);
+    expect(objectOf(Testing.synth(chart), 'NetworkAttachmentDefinition').spec.config).toBe(before);
+  });
+
   test.each([
     [{ master: 'a-very-long-nic-name' }, /master: "a-very-long-nic-name" is not a Linux interface name/],
     [{ mtu: 10 }, /mtu must be an integer from 68/],

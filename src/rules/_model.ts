@@ -12,6 +12,15 @@ export interface Obj {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** For a NetworkAttachmentDefinition: its spec.config as parsed, once, by the first rule that reads it. */
+  parsedConfig?: { readonly value?: unknown; readonly error?: string };
+}
+
+/** An object that makes pods: its pod spec and the metadata its pods get. */
+export interface PodMaker {
+  readonly owner: Obj;
+  readonly spec: any;
+  readonly metadata: any;
 }
 
 /** A container that installs plugins into a host dir. */
@@ -46,6 +55,8 @@ export class Model {
   public readonly daemons: ThickDaemon[] = [];
   public readonly installers: Installer[] = [];
   public readonly nads: Obj[];
+  /** Pods, and workloads with a pod template. */
+  public readonly podMakers: PodMaker[] = [];
   /** Containers that run the thin plugin's entrypoint, with their command line. */
   public readonly thinDaemons: { owner: Obj; container: string; argv: string[]; mounts: MountTable; field: string }[] = [];
   /** Whereabouts installer containers, with the pod dirs they were given. */
@@ -74,11 +85,13 @@ export class Model {
         kind: o.manifest.kind,
         namespace: o.manifest.metadata?.namespace,
         name: String(o.manifest.metadata?.name ?? ''),
+        parsedConfig: undefined,
       }));
     this.nads = this.objects.filter((o) => o.kind === facts.NAD_KIND);
     for (const obj of this.objects) {
       const podSpec = podSpecOf(obj.manifest);
       if (!podSpec) continue;
+      this.podMakers.push({ owner: obj, spec: podSpec, metadata: podMetadataOf(obj.manifest) });
       for (const init of asArray(podSpec.initContainers)) {
         const installer = recognizeInstaller(obj, podSpec, init);
         if (installer) this.installers.push(installer);
@@ -201,6 +214,13 @@ export function podSpecOf(m: any): any {
 /** Environment variables of this library's plugin installer (see `_plugin-installer.ts`). */
 export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
 export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
+
+/** The metadata a workload's pods get (a pod's own metadata), or undefined. */
+function podMetadataOf(m: any): any {
+  if (m.kind === 'Pod') return m.metadata;
+  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.metadata;
+  return m.spec?.template?.metadata;
+}
 
 function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undefined {
   const argv = argvOf(c);

@@ -540,25 +540,13 @@ const daemonConfigMounted: Rule = {
   check: (m) => m.findings.filter((f) => f.ruleId === 'daemon-config-mounted'),
 };
 
-/** A NAD's spec.config as JSON.parse read it: the value, or the parser's message. */
-interface ParsedConfig {
-  readonly value?: unknown;
-  readonly error?: string;
-}
-
-const PARSED = new WeakMap<Obj, ParsedConfig>();
-
 /** A NAD's spec.config, parsed once for all the rules. */
-function readConfig(nad: Obj): ParsedConfig {
-  let parsed = PARSED.get(nad);
-  if (!parsed) {
-    parsed = parseConfig(nad.manifest.spec?.config);
-    PARSED.set(nad, parsed);
-  }
-  return parsed;
+function readConfig(nad: Obj): { readonly value?: unknown; readonly error?: string } {
+  nad.parsedConfig ??= parseConfig(nad.manifest.spec?.config);
+  return nad.parsedConfig;
 }
 
-function parseConfig(text: unknown): ParsedConfig {
+function parseConfig(text: unknown): { value?: unknown; error?: string } {
   if (typeof text !== 'string') return {};
   try {
     return { value: JSON.parse(text) };
@@ -810,23 +798,24 @@ const attachment: Rule = {
   catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), and the same "fixed" IP on several pods.',
   check: (m) => {
     const nads = new Map<string, Obj>(m.nads.map((n) => [`${n.namespace ?? 'default'}/${n.name}`, n]));
-    return m.objects.flatMap((o) => {
-      const podSpec = podSpecOf(o.manifest);
-      if (!podSpec) return [];
-      const meta = o.kind === 'Pod' ? o.manifest.metadata : o.kind === 'CronJob' ? o.manifest.spec?.jobTemplate?.spec?.template?.metadata : o.manifest.spec?.template?.metadata;
-      const value = meta?.annotations?.[facts.NETWORKS_ANNOTATION];
-      if (typeof value !== 'string') return [];
-      const field = `${o.kind === 'Pod' ? '' : 'spec.template.'}metadata.annotations["${facts.NETWORKS_ANNOTATION}"]`;
-      const bad = (found: string, message: string, fix: string) => m.finding(o, 'attachment', E, { field, found, expected: 'attachments Multus can honour', message, fix });
+    const out: Finding[] = [];
+    for (const { owner: o, metadata } of m.podMakers) {
+      const value = metadata?.annotations?.[facts.NETWORKS_ANNOTATION];
+      if (typeof value !== 'string') continue;
+      const bad = (found: string, message: string, fix: string) => out.push(m.finding(o, 'attachment', E, {
+        field: `${podMetadataField(o.kind)}.annotations["${facts.NETWORKS_ANNOTATION}"]`, found, expected: 'attachments Multus can honour', message, fix,
+      }));
       const entries = networkEntries(value);
-      if (typeof entries === 'string') return [bad(value.slice(0, 120), `the networks annotation is ${entries}`, 'write a JSON list of {name, namespace, interface, ips, mac}')];
-      const out: Finding[] = [];
+      if (typeof entries === 'string') {
+        bad(value.slice(0, 120), `the networks annotation is ${entries}`, 'write a JSON list of {name, namespace, interface, ips, mac}');
+        continue;
+      }
       const seen = new Set<string>();
       entries.forEach((e, i) => {
         if (e.interface !== undefined) {
           const iface = String(e.interface);
-          if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) out.push(bad(iface, `entry ${i}: interface "${iface}" is not a Linux interface name of at most 15 characters`, 'use a shorter name such as net1 or lan0'));
-          if (seen.has(iface)) out.push(bad(iface, `entry ${i}: interface "${iface}" is used twice in this pod`, 'give each attachment its own interface name'));
+          if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) bad(iface, `entry ${i}: interface "${iface}" is not a Linux interface name of at most 15 characters`, 'use a shorter name such as net1 or lan0');
+          if (seen.has(iface)) bad(iface, `entry ${i}: interface "${iface}" is used twice in this pod`, 'give each attachment its own interface name');
           seen.add(iface);
         }
         const nad = nads.get(`${e.namespace ?? o.namespace ?? 'default'}/${e.name}`);
@@ -834,12 +823,19 @@ const attachment: Rule = {
         if (!config) return;
         const problem = attachmentProblem({ ips: Array.isArray(e.ips) ? e.ips.map(String) : undefined, mac: typeof e.mac === 'string' ? e.mac : undefined },
           networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`);
-        if (problem) out.push(bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says'));
+        if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
       });
-      return out;
-    });
+    }
+    return out;
   },
 };
+
+/** Where the metadata of an object's pods is written. */
+function podMetadataField(kind: string): string {
+  if (kind === 'Pod') return 'metadata';
+  if (kind === 'CronJob') return 'spec.jobTemplate.spec.template.metadata';
+  return 'spec.template.metadata';
+}
 
 const kubevirtNetworks: Rule = {
   id: 'kubevirt-networks',
