@@ -49,10 +49,25 @@ export function parseIp(field: string, text: string, requirePrefix: boolean): Ip
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
     throw new Error(`${field}: ${JSON.stringify(text)} has an invalid prefix length`);
   }
-  const value = parsed.bigInt();
-  // Prefix arithmetic on bigints: 2^(host bits) is the block size.
-  const block = 2n ** BigInt(bits - prefix);
-  const network = value - (value % block);
+  let value: bigint;
+  let network: bigint;
+  let broadcast: bigint;
+  if (v6) {
+    value = parsed.bigInt();
+    // Prefix arithmetic on bigints: 2^(host bits) is the block size.
+    const block = 2n ** BigInt(bits - prefix);
+    network = value - (value % block);
+    broadcast = network + block - 1n;
+  } else {
+    // IPv4 fits a double: the same arithmetic on the four octets ip-address parsed, then bigints.
+    const octets = (parsed as Address4).parsedAddress.map(Number);
+    const n = ((octets[0] * 256 + octets[1]) * 256 + octets[2]) * 256 + octets[3];
+    const block = 2 ** (bits - prefix);
+    const start = n - (n % block);
+    value = BigInt(n);
+    network = BigInt(start);
+    broadcast = BigInt(start + block - 1);
+  }
   const ip: Ip = {
     family: v6 ? 6 : 4,
     text,
@@ -60,7 +75,7 @@ export function parseIp(field: string, text: string, requirePrefix: boolean): Ip
     prefix,
     value,
     network,
-    broadcast: network + block - 1n,
+    broadcast,
     bits,
   };
   if (PARSED.size >= MAX_PARSED) PARSED.clear();

@@ -20,7 +20,14 @@ export class AppValidator extends Construct {
   public static of(scope: IConstruct): AppValidator {
     const root = scope.node.root;
     const validator = (root.node.tryFindChild(ID) as AppValidator | undefined) ?? new AppValidator(root as App);
-    scope.node.scopes.filter(Chart.isChart).forEach((c) => validator.bracket(c, 'toJson'));
+    // The charts that hold `scope`: those above its parent are looked up once per parent.
+    const parent = scope.node.scope;
+    if (!parent || !validator.scopesSeen.has(parent)) {
+      scope.node.scopes.filter(Chart.isChart).forEach((c) => validator.bracket(c, 'toJson'));
+      if (parent) validator.scopesSeen.add(parent);
+    } else if (Chart.isChart(scope)) {
+      validator.bracket(scope, 'toJson');
+    }
     return validator;
   }
 
@@ -42,6 +49,9 @@ export class AppValidator extends Construct {
 
   /** The synthesis under way, if any. */
   private synthesis?: Synthesis;
+
+  /** Scopes whose charts are bracketed already. */
+  private readonly scopesSeen = new WeakSet<IConstruct>();
 
   /** Synth entry points already made into one synthesis each, per object. */
   private readonly bracketed = new WeakMap<object, Set<string>>();

@@ -122,9 +122,13 @@ export interface CniNetworkOptions {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 
+function isInterfaceName(value: string): boolean {
+  return IFNAME.test(value) && value !== '.' && value !== '..';
+}
+
 /** @internal Checks a Linux interface name (at most 15 characters, no '/' or whitespace). */
 export function _checkInterfaceName(field: string, value: string): void {
-  if (!IFNAME.test(value) || value === '.' || value === '..') {
+  if (!isInterfaceName(value)) {
     throw new Error(`${field}: ${JSON.stringify(value)} is not a Linux interface name (1 to 15 characters of letters, digits, '_', '.', ':', '-')`);
   }
 }
@@ -183,13 +187,14 @@ export abstract class CniNetwork extends Construct {
    * `k8s.v1.cni.cncf.io/networks` annotation (JSON form) of the pod template.
    */
   public attachTo(target: kplus.AbstractPod, options: AttachmentOptions = {}): void {
-    const where = `${this.constructor.name} "${this.name}": attachTo(${target.node.path})`;
+    // Built only for a message: a construct's path is walked up the tree each time it is read.
+    const where = () => `${this.constructor.name} "${this.name}": attachTo(${target.node.path})`;
     AppValidator.of(target);
     const entries = attachmentsOf(target);
     const iface = options.interface ?? `net${entries.length + 1}`;
-    _checkInterfaceName(`${where}: interface`, iface);
+    if (!isInterfaceName(iface)) _checkInterfaceName(`${where()}: interface`, iface);
     if (entries.some((e) => e.interface === iface)) {
-      throw new Error(`${where}: interface "${iface}" is already used by another attachment of this pod; give each attachment its own interface name`);
+      throw new Error(`${where()}: interface "${iface}" is already used by another attachment of this pod; give each attachment its own interface name`);
     }
     const ips = options.ips ?? [];
     const problem = attachmentProblem({ ips, mac: options.mac }, {
@@ -198,8 +203,8 @@ export abstract class CniNetwork extends Construct {
       ipamType: this.ipam.type,
       fixedAddress: this.ipam.type === 'static',
     }, podCount(target), target.node.id);
-    if (problem) throw new Error(`${where}: ${problem}`);
-    for (const [i, gw] of (options.defaultRoute ?? []).entries()) parseIp(`${where}: defaultRoute[${i}]`, gw, false);
+    if (problem) throw new Error(`${where()}: ${problem}`);
+    for (const [i, gw] of (options.defaultRoute ?? []).entries()) parseIp(`${where()}: defaultRoute[${i}]`, gw, false);
     entries.push({
       name: this.name,
       namespace: this.namespace,

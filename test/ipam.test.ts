@@ -99,6 +99,17 @@ describe('address arithmetic', () => {
     }), { numRuns: 2000 });
   });
 
+  test('IPv4 prefix arithmetic on numbers gives what ip-address\'s bigints give, for any address and prefix', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }), fc.integer({ min: 0, max: 32 }), (value, prefix) => {
+      const text = `${Address4.fromBigInt(value).correctForm()}/${prefix}`;
+      const reference = new Address4(text);
+      const ip = parseIp('x', text, true);
+      expect(ip.value).toBe(reference.bigInt());
+      expect(ip.network).toBe(reference.startAddress().bigInt());
+      expect(ip.broadcast).toBe(reference.endAddress().bigInt());
+    }), { numRuns: 2000 });
+  });
+
   test('a repeated parse returns the same result, and a bad address still names its field', () => {
     expect(parseIp('a', '10.1.2.0/24', true)).toBe(parseIp('b', '10.1.2.0/24', true));
     expect(() => parseIp('subnet', '10.1.2.0', true)).toThrow(/^subnet: "10.1.2.0" has no prefix length/);
