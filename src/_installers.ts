@@ -77,8 +77,8 @@ export function pluginsForApp(scope: IConstruct, layout: ICniNodeLayout, extra: 
       pluginTypes(c._configObject()).forEach((t) => used.add(t));
       continue;
     }
-    // Other NetworkAttachmentDefinitions (not under a CniNetwork): read as written.
-    if (!(c instanceof ApiObject) || c.kind !== facts.NAD_KIND || c.node.scope instanceof CniNetwork) continue;
+    // Other NetworkAttachmentDefinitions: read as written.
+    if (!(c instanceof ApiObject) || c.kind !== facts.NAD_KIND) continue;
     const text = c.toJson()?.spec?.config;
     if (typeof text !== 'string') continue;
     try {

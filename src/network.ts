@@ -134,13 +134,20 @@ export function _checkInterfaceName(field: string, value: string): void {
 }
 
 /**
- * A secondary network: a NetworkAttachmentDefinition holding one CNI plugin's config.
- * Subclasses give the plugin type and its keys; the config JSON always has the key order
- * cniVersion, name, type, the plugin's keys, capabilities, ipam.
+ * A secondary network: a NetworkAttachmentDefinition (the typed class of `nad`) holding one CNI
+ * plugin's config. Subclasses give the plugin type and its keys; the config JSON always has the
+ * key order cniVersion, name, type, the plugin's keys, capabilities, ipam.
  */
-export abstract class CniNetwork extends Construct {
-  /** The NetworkAttachmentDefinition's name. */
-  public readonly name: string;
+export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
+  /**
+   * `instanceof` by the prototype chain. ApiObject answers `instanceof` for every ApiObject, so
+   * without this `x instanceof MacvlanNetwork` would hold for any object of a manifest.
+   * @internal
+   */
+  public static [Symbol.hasInstance]<T extends ApiObject>(this: { prototype: T }, o: unknown): o is T {
+    return Function.prototype[Symbol.hasInstance].call(this, o);
+  }
+
   /** Its namespace. */
   public readonly namespace: string;
   /** The CNI spec version. */
@@ -153,31 +160,33 @@ export abstract class CniNetwork extends Construct {
   public readonly dns?: CniDns;
   /** The plugin type (`macvlan`, `ipvlan`, ...). */
   public readonly pluginType: string;
-  /** The NetworkAttachmentDefinition. */
-  public readonly resource: ApiObject;
 
   protected constructor(scope: Construct, id: string, pluginType: string, options: CniNetworkOptions) {
-    super(scope, id);
+    const kind = new.target.name;
+    const name = options.name ?? id.toLowerCase();
+    if (!DNS_LABEL.test(name)) {
+      throw new Error(`${kind}: name ${JSON.stringify(name)} is not a DNS label (lower-case letters, digits and '-', at most 63); set name`);
+    }
+    const namespace = options.namespace ?? 'default';
+    if (!DNS_LABEL.test(namespace)) throw new Error(`${kind}: namespace ${JSON.stringify(namespace)} is not a DNS label`);
+    const cniVersion = options.cniVersion ?? '1.0.0';
+    if (!/^\d+\.\d+\.\d+$/.test(cniVersion)) {
+      throw new Error(`${kind}: cniVersion must look like "1.0.0", got ${JSON.stringify(cniVersion)}`);
+    }
+    for (const [i, server] of (options.dns?.nameservers ?? []).entries()) parseIp(`${kind}: dns.nameservers[${i}]`, server, false);
+    // The config is produced at synth: subclasses set their fields after this constructor returns.
+    const self: { network?: CniNetwork } = {};
+    super(scope, id, {
+      metadata: { name, namespace },
+      spec: { config: Lazy.any({ produce: () => JSON.stringify(self.network!._configObject()) }) as any },
+    });
+    self.network = this;
     this.pluginType = pluginType;
-    this.name = options.name ?? id.toLowerCase();
-    if (!DNS_LABEL.test(this.name)) {
-      throw new Error(`${this.constructor.name}: name ${JSON.stringify(this.name)} is not a DNS label (lower-case letters, digits and '-', at most 63); set name`);
-    }
-    this.namespace = options.namespace ?? 'default';
-    if (!DNS_LABEL.test(this.namespace)) throw new Error(`${this.constructor.name}: namespace ${JSON.stringify(this.namespace)} is not a DNS label`);
-    this.cniVersion = options.cniVersion ?? '1.0.0';
-    if (!/^\d+\.\d+\.\d+$/.test(this.cniVersion)) {
-      throw new Error(`${this.constructor.name}: cniVersion must look like "1.0.0", got ${JSON.stringify(this.cniVersion)}`);
-    }
+    this.namespace = namespace;
+    this.cniVersion = cniVersion;
     this.ipam = options.ipam ?? Ipam.none();
     this.capabilities = { ...options.capabilities };
-    for (const [i, server] of (options.dns?.nameservers ?? []).entries()) parseIp(`${this.constructor.name}: dns.nameservers[${i}]`, server, false);
     this.dns = options.dns;
-    this.resource = new nad.NetworkAttachmentDefinition(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
-      // Lazy: subclasses set their fields after this constructor returns.
-      spec: { config: Lazy.any({ produce: () => JSON.stringify(this._configObject()) }) as any },
-    });
     // Its chart, written on its own, judges and serializes once (see AppValidator).
     AppValidator.of(this);
   }

@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Testing } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
+  CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { objectOf, synthErrors } from './_util';
@@ -28,6 +28,22 @@ describe('MacvlanNetwork', () => {
     const chart = Testing.chart();
     const n = new MacvlanNetwork(chart, 'Plain');
     expect(n.config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'macvlan', mode: 'bridge' });
+  });
+
+  test('is itself the NetworkAttachmentDefinition, and instanceof tells the network classes apart', () => {
+    const chart = Testing.chart();
+    const mac = new MacvlanNetwork(chart, 'Lan', { master: 'eth0' });
+    const ipv = new IpvlanNetwork(chart, 'Wifi', { master: 'wlan0' });
+    const plain = new ApiObject(chart, 'Plain', { apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(ApiObject.of(mac)).toBe(mac);
+    expect(mac.kind).toBe('NetworkAttachmentDefinition');
+    expect(mac.node.children).toEqual([]);
+    // ApiObject answers instanceof for every ApiObject; the network classes answer by prototype.
+    expect([mac instanceof MacvlanNetwork, ipv instanceof MacvlanNetwork, plain instanceof MacvlanNetwork]).toEqual([true, false, false]);
+    expect([mac instanceof CniNetwork, ipv instanceof CniNetwork, plain instanceof CniNetwork]).toEqual([true, true, false]);
+    expect(mac instanceof ApiObject).toBe(true);
+    mac.addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'net' }));
+    expect(objectOf(Testing.synth(chart), 'NetworkAttachmentDefinition', 'lan').metadata.labels).toEqual({ team: 'net' });
   });
 
   test('config is a copy: changing it changes neither the network nor what is written', () => {
