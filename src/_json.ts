@@ -7,5 +7,8 @@ export function asArray(value: unknown): any[] {
 
 /** A container's command line: `command` then `args`, as strings. */
 export function argvOf(container: any): string[] {
-  return [...asArray(container?.command), ...asArray(container?.args)].map(String);
+  const argv: string[] = [];
+  for (const a of asArray(container?.command)) argv.push(String(a));
+  for (const a of asArray(container?.args)) argv.push(String(a));
+  return argv;
 }
