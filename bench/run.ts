@@ -30,6 +30,7 @@ const measure = (n: number) => {
     const floor = once('floor', n);
     return { floor, lib: once('library', n) };
   });
+  if (process.env.BENCH_VERBOSE) console.log(`  N=${n} pairs (library/floor ms): ${pairs.map((p) => `${p.lib.ms}/${p.floor.ms}`).join(' ')}`);
   return {
     lib: { ms: median(pairs.map((p) => p.lib.ms)), maxRssMiB: median(pairs.map((p) => p.lib.maxRssMiB)) },
     floor: { ms: median(pairs.map((p) => p.floor.ms)), maxRssMiB: median(pairs.map((p) => p.floor.maxRssMiB)) },
