@@ -172,6 +172,14 @@ export class Lab {
     return socket;
   }
 
+  /** IPv4 counters of a namespace (/proc/net/snmp): packets received, and those handed to a transport. */
+  public ipCounters(netns: string): { inReceives: number; inDelivers: number } {
+    const lines = execFileSync('ip', ['netns', 'exec', netns, 'cat', '/proc/net/snmp'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('Ip: '));
+    const [names, values] = lines.map((l) => l.split(/\s+/).slice(1));
+    const get = (n: string) => Number(values[names.indexOf(n)]);
+    return { inReceives: get('InReceives'), inDelivers: get('InDelivers') };
+  }
+
   /** Removes every namespace the lab made, and stops its processes. */
   public close(): void {
     for (const p of this.processes) p.kill('SIGTERM');

@@ -113,13 +113,30 @@ describe('DHCP', () => {
     const config = macvlan({ ipam: Ipam.dhcp() });
     // The lab's daemon listens in the lab, not at the host's /run/cni/dhcp.sock.
     config.ipam.daemonSocketPath = socket;
-    const r = addAndDelete(config);
-    expect(r.addresses).toHaveLength(1);
-    expect(r.addresses![0]).toMatch(/^192\.168\.77\.(1[0-4][0-9]|150)\/24$/);
-    expect(r.afterDel.addresses).toBeUndefined();
-    // The server still lists the lease after DEL (dnsmasq's lease file keeps it until it expires):
-    // the DHCP path releases the interface, not the server's lease. Recorded, not asserted away.
-    expect(fs.readFileSync(path.join(lab.dataDir, 'dnsmasq.leases'), 'utf8')).toContain(r.addresses![0].split('/')[0]);
+    const pod = lab.newPod();
+    try {
+      expect(lab.run('ADD', config, pod).code).toBe(0);
+      const address = lab.addresses(pod)!;
+      expect(address).toHaveLength(1);
+      expect(address[0]).toMatch(/^192\.168\.77\.(1[0-4][0-9]|150)\/24$/);
+      const before = lab.ipCounters(lab.lan);
+      expect(lab.run('DEL', config, pod).code).toBe(0);
+      expect(lab.addresses(pod)).toBeUndefined();
+      // The plugin (v1.9.1) sends DHCPRELEASE from 0.0.0.0 to the server's own address; the
+      // server's kernel drops that as a martian source before dnsmasq sees it, so the lease stays
+      // until it expires (containernetworking/plugins issue 1278, fixed after v1.9.1). What is
+      // recorded here: the release reaches the server's namespace and is not delivered.
+      let after = lab.ipCounters(lab.lan);
+      for (let i = 0; i < 30 && after.inReceives === before.inReceives; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = lab.ipCounters(lab.lan);
+      }
+      expect(after.inReceives).toBeGreaterThan(before.inReceives);
+      expect(after.inDelivers).toBe(before.inDelivers);
+      expect(fs.readFileSync(path.join(lab.dataDir, 'dnsmasq.leases'), 'utf8')).toContain(address[0].split('/')[0]);
+    } finally {
+      lab.deletePod(pod);
+    }
   });
 });
 
