@@ -16,11 +16,12 @@ export interface Obj {
   parsedConfig?: { readonly value?: unknown; readonly error?: string };
 }
 
-/** An object that makes pods: its pod spec and the metadata its pods get. */
+/** An object that makes pods, with the metadata its pods get. */
 export interface PodMaker {
   readonly owner: Obj;
-  readonly spec: any;
   readonly metadata: any;
+  /** Where that metadata is written, such as `spec.template.metadata`. */
+  readonly metadataField: string;
 }
 
 /** A container that installs plugins into a host dir. */
@@ -89,9 +90,10 @@ export class Model {
       }));
     this.nads = this.objects.filter((o) => o.kind === facts.NAD_KIND);
     for (const obj of this.objects) {
-      const podSpec = podSpecOf(obj.manifest);
+      const template = podTemplateOf(obj.manifest);
+      const podSpec = template?.spec;
       if (!podSpec) continue;
-      this.podMakers.push({ owner: obj, spec: podSpec, metadata: podMetadataOf(obj.manifest) });
+      this.podMakers.push({ owner: obj, metadata: template.metadata, metadataField: template.metadataField });
       for (const init of asArray(podSpec.initContainers)) {
         const installer = recognizeInstaller(obj, podSpec, init);
         if (installer) this.installers.push(installer);
@@ -201,26 +203,31 @@ export class Model {
   }
 }
 
-const TEMPLATED = new Set(['DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job']);
+/** Where each kind that makes pods keeps its pod template (a Pod is its own template). */
+const TEMPLATE_PATHS: [string, string[]][] = [
+  ['Pod', []],
+  ...['DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job'].map((kind): [string, string[]] => [kind, ['spec', 'template']]),
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
+];
+const TEMPLATE_PATH = new Map(TEMPLATE_PATHS.map(([kind, path]) => [kind, { path, metadataField: [...path, 'metadata'].join('.') }]));
+
+/** The pod template of a workload or pod: its spec, its metadata, and the field that holds that metadata. */
+function podTemplateOf(m: any): { spec: any; metadata: any; metadataField: string } | undefined {
+  const at = TEMPLATE_PATH.get(m.kind);
+  if (!at) return undefined;
+  let template = m;
+  for (const key of at.path) template = template?.[key];
+  return { spec: template?.spec, metadata: template?.metadata, metadataField: at.metadataField };
+}
 
 /** The pod spec of a workload or pod, or undefined. */
 export function podSpecOf(m: any): any {
-  if (m.kind === 'Pod') return m.spec;
-  if (TEMPLATED.has(m.kind)) return m.spec?.template?.spec;
-  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.spec;
-  return undefined;
+  return podTemplateOf(m)?.spec;
 }
 
 /** Environment variables of this library's plugin installer (see `_plugin-installer.ts`). */
 export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
 export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
-
-/** The metadata a workload's pods get (a pod's own metadata), or undefined. */
-function podMetadataOf(m: any): any {
-  if (m.kind === 'Pod') return m.metadata;
-  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.metadata;
-  return m.spec?.template?.metadata;
-}
 
 function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undefined {
   const argv = argvOf(c);

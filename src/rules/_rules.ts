@@ -799,11 +799,11 @@ const attachment: Rule = {
   check: (m) => {
     const nads = new Map<string, Obj>(m.nads.map((n) => [`${n.namespace ?? 'default'}/${n.name}`, n]));
     const out: Finding[] = [];
-    for (const { owner: o, metadata } of m.podMakers) {
+    for (const { owner: o, metadata, metadataField } of m.podMakers) {
       const value = metadata?.annotations?.[facts.NETWORKS_ANNOTATION];
       if (typeof value !== 'string') continue;
       const bad = (found: string, message: string, fix: string) => out.push(m.finding(o, 'attachment', E, {
-        field: `${podMetadataField(o.kind)}.annotations["${facts.NETWORKS_ANNOTATION}"]`, found, expected: 'attachments Multus can honour', message, fix,
+        field: `${metadataField}.annotations["${facts.NETWORKS_ANNOTATION}"]`, found, expected: 'attachments Multus can honour', message, fix,
       }));
       const entries = networkEntries(value);
       if (typeof entries === 'string') {
@@ -829,13 +829,6 @@ const attachment: Rule = {
     return out;
   },
 };
-
-/** Where the metadata of an object's pods is written. */
-function podMetadataField(kind: string): string {
-  if (kind === 'Pod') return 'metadata';
-  if (kind === 'CronJob') return 'spec.jobTemplate.spec.template.metadata';
-  return 'spec.template.metadata';
-}
 
 const kubevirtNetworks: Rule = {
   id: 'kubevirt-networks',
