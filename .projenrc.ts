@@ -54,8 +54,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   release: false,
   sampleCode: false,
   gitignore: ['.cache/'],
-  npmignoreEnabled: true,
+  // What ships is an allow-list (package.json `files`), not an ignore list that lets new folders
+  // through: the compiled library, its jsii assembly, the API reference and the lint command.
+  npmignoreEnabled: false,
 });
+
+/** The only paths the npm package may hold, besides package.json, README.md, LICENSE and bundled deps. */
+const PACKAGE_FILES = ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'API.md', 'bin/'];
+project.package.addField('files', PACKAGE_FILES);
 
 // The NetworkAttachmentDefinition CRD schema lives in imports/; its typed class is generated
 // into src/imports/ and compiled with the library, so that the library never spells the CRD
@@ -72,7 +78,6 @@ project.addTask('import', {
   ],
 });
 
-project.npmignore?.exclude('/examples/');
 
 // The example k3s chart from the README, synthesized into dist/example/.
 project.addTask('synth:example', {
@@ -92,7 +97,6 @@ project.addTask('bench:lint', {
   env: { TS_NODE_PROJECT: 'examples/tsconfig.json' },
   exec: 'ts-node -r tsconfig-paths/register --transpile-only bench/lint.ts',
 });
-project.npmignore?.exclude('/bench/', '/scripts/');
 
 // The simulated k3s node: the example chart brought up with the real Multus, the reference plugins
 // and a real API server (scripts/simnode/). Part of the test suite; needs root and Go.
@@ -101,5 +105,12 @@ const simnode = project.addTask('simnode', {
   exec: 'bash scripts/simnode/run.sh',
 });
 project.testTask.spawn(simnode);
+
+// The package holds exactly the allow-list and stays small: checked after every package build.
+const packageCheck = project.addTask('package:check', {
+  description: 'Pack the npm package and fail if it holds anything outside the allow-list or exceeds 1 MB',
+  exec: `node scripts/check-package.js ${PACKAGE_FILES.join(' ')}`,
+});
+project.packageTask.spawn(packageCheck);
 
 project.synth();
