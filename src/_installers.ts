@@ -10,7 +10,7 @@ import { MountTable } from './mount-table';
 import { CniNetwork } from './network';
 import { PodPath } from './paths';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from './rules/_model';
-import { pluginTypes } from './rules/_rules';
+import { pluginTypes } from './rules/networks';
 
 /** How a Multus deployment installs binaries into the node's bin dir. */
 export interface InstallerOptions {

@@ -3,7 +3,8 @@ import { argvOf, asArray } from '../_json';
 import { ICniNodeLayout } from '../cni-paths';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
-import { Finding, ManifestObject, Severity } from './finding';
+import type { FindingDetails } from './_define';
+import { ManifestObject } from './finding';
 
 /** An object of the input, with the handles the rules need. */
 export interface Obj {
@@ -48,6 +49,8 @@ export interface ThickDaemon {
   readonly config?: { [key: string]: any };
   /** The ConfigMap that carries it. */
   readonly configMap?: Obj;
+  /** Why the config could not be found or read, against the object that is wrong. */
+  readonly configProblem?: FindingDetails & { readonly holder: Obj };
 }
 
 /** Everything the rules look at, derived once from the input. */
@@ -74,8 +77,6 @@ export class Model {
   public readonly hostFileWriters: { host: HostPath; writer: string }[] = [];
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
-  /** Findings met while building the model (a config that cannot be found or parsed). */
-  public readonly findings: Finding[] = [];
 
   constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout) {
     this.objects = input
@@ -147,10 +148,6 @@ export class Model {
     if (bin) this.installers.push({ owner, container: c.name, target: bin, targetField: `${field}.CNI_BIN_DIR`, plugins: ['whereabouts'], mounts });
   }
 
-  public finding(obj: Obj, ruleId: string, severity: Severity, f: Omit<Finding, 'ruleId' | 'severity' | 'kind' | 'namespace' | 'name' | 'source'>): Finding {
-    return { ruleId, severity, kind: obj.kind, namespace: obj.namespace, name: obj.name, source: obj.source, ...f };
-  }
-
   private readDaemon(owner: Obj, podSpec: any, container: any, containerIndex: number): ThickDaemon {
     const mounts = MountTable.fromPodSpec(podSpec, container.name);
     const argv = argvOf(container);
@@ -159,10 +156,8 @@ export class Model {
     const field = `spec.template.spec.containers[${containerIndex}].volumeMounts`;
     const base = { owner, podSpec, container, containerIndex, mounts, configPath };
     const fail = (found: string, expected: string, message: string, fix: string, configMap?: Obj): ThickDaemon => {
-      this.findings.push(this.finding(configMap ?? owner, 'daemon-config-mounted', Severity.ERROR, {
-        field: configMap ? `data["${facts.MULTUS_DAEMON_CONFIG_KEY}"]` : field, found, expected, message, fix,
-      }));
-      return { ...base, configMap };
+      const problemField = configMap ? `data["${facts.MULTUS_DAEMON_CONFIG_KEY}"]` : field;
+      return { ...base, configMap, configProblem: { holder: configMap ?? owner, field: problemField, found, expected, message, fix } };
     };
     const mount = mounts.mountAt(configPath);
     if (!mount || !mount.configMapName) {

@@ -1,7 +1,7 @@
 import { ICniNodeLayout } from '../cni-paths';
 import { Model } from './_model';
-import { RULES } from './_rules';
 import { Finding, ManifestObject, Severity } from './finding';
+import { RULES } from './index';
 
 /**
  * What one rule checks and which failure it answers.

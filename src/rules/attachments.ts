@@ -1,0 +1,116 @@
+// The rules on attachments of pods and KubeVirt VMs to networks.
+import { attachmentProblem, networkFacts } from '../_attachment';
+import * as facts from '../_facts';
+import { asArray } from '../_json';
+import { defineRule } from './_define';
+import { parsedConfig } from './_helpers';
+import { Obj } from './_model';
+import { Finding, Severity } from './finding';
+
+/** How many pods a manifest's workload runs: a number, or words for "more than one". */
+function manifestPods(o: Obj): number | string {
+  const spec = o.manifest.spec ?? {};
+  switch (o.kind) {
+    case 'Pod': return 1;
+    case 'Deployment': case 'StatefulSet': case 'ReplicaSet': return typeof spec.replicas === 'number' ? spec.replicas : 1;
+    case 'DaemonSet': return 'one pod per node';
+    case 'Job': return (spec.parallelism ?? 1) === 1 && (spec.completions ?? 1) === 1 ? 1 : 'several pods';
+    default: return 'pods of successive runs';
+  }
+}
+
+/** The entries of a networks annotation: JSON list, or `a,ns/b,c@ifname`; a string when it does not parse. */
+function networkEntries(value: string): { name?: unknown; namespace?: unknown; interface?: unknown; ips?: unknown; mac?: unknown }[] | string {
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      const list = JSON.parse(text);
+      return Array.isArray(list) ? list.map((e) => (typeof e === 'object' && e !== null ? e : {})) : 'not a JSON list';
+    } catch (e) {
+      return `not valid JSON (${(e as Error).message})`;
+    }
+  }
+  return text.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    const [ref, iface] = item.split('@');
+    const [ns, name] = ref.includes('/') ? ref.split('/') : [undefined, ref];
+    return { name, namespace: ns, interface: iface };
+  });
+}
+
+export const attachment = defineRule({
+  id: 'attachment',
+  severity: Severity.ERROR,
+  summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod.',
+  catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), and the same "fixed" IP on several pods.',
+  check: (m, report) => {
+    const nads = new Map<string, Obj>(m.nads.map((n) => [`${n.namespace ?? 'default'}/${n.name}`, n]));
+    const out: Finding[] = [];
+    for (const { owner: o, metadata, metadataField } of m.podMakers) {
+      const value = metadata?.annotations?.[facts.NETWORKS_ANNOTATION];
+      if (typeof value !== 'string') continue;
+      const bad = (found: string, message: string, fix: string) => out.push(report(o, {
+        field: `${metadataField}.annotations["${facts.NETWORKS_ANNOTATION}"]`, found, expected: 'attachments Multus can honour', message, fix,
+      }));
+      const entries = networkEntries(value);
+      if (typeof entries === 'string') {
+        bad(value.slice(0, 120), `the networks annotation is ${entries}`, 'write a JSON list of {name, namespace, interface, ips, mac}');
+        continue;
+      }
+      const seen = new Set<string>();
+      entries.forEach((e, i) => {
+        if (e.interface !== undefined) {
+          const iface = String(e.interface);
+          if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) bad(iface, `entry ${i}: interface "${iface}" is not a Linux interface name of at most 15 characters`, 'use a shorter name such as net1 or lan0');
+          if (seen.has(iface)) bad(iface, `entry ${i}: interface "${iface}" is used twice in this pod`, 'give each attachment its own interface name');
+          seen.add(iface);
+        }
+        const nad = nads.get(`${e.namespace ?? o.namespace ?? 'default'}/${e.name}`);
+        const config = nad && parsedConfig(nad);
+        if (!config) return;
+        const problem = attachmentProblem({ ips: Array.isArray(e.ips) ? e.ips.map(String) : undefined, mac: typeof e.mac === 'string' ? e.mac : undefined },
+          networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`);
+        if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
+      });
+    }
+    return out;
+  },
+});
+
+export const kubevirtNetworks = defineRule({
+  id: 'kubevirt-networks',
+  severity: Severity.ERROR,
+  summary: 'A KubeVirt VM takes its pod network as pod: {} and secondary networks through multus.networkName, with no hand-written Multus annotation and no bridge binding on macvlan.',
+  catches: 'a VM stuck in Starting (a NAD for the default network, a manual annotation), and a VM with no inbound traffic on macvlan.',
+  check: (m, report) => m.objects.filter((o) => o.kind === 'VirtualMachine' || o.kind === 'VirtualMachineInstance').flatMap((o) => {
+    const vmi = o.kind === 'VirtualMachine' ? o.manifest.spec?.template : o.manifest;
+    const base = o.kind === 'VirtualMachine' ? 'spec.template.' : '';
+    const out: Finding[] = [];
+    const bad = (field: string, found: string, expected: string, message: string, fix: string) =>
+      out.push(report(o, { field: base + field, found, expected, message, fix }));
+    if (vmi?.metadata?.annotations?.[facts.NETWORKS_ANNOTATION] !== undefined) {
+      bad(`metadata.annotations["${facts.NETWORKS_ANNOTATION}"]`, String(vmi.metadata.annotations[facts.NETWORKS_ANNOTATION]).slice(0, 80), 'no such annotation',
+        'KubeVirt writes the Multus annotation on the launcher pod itself; a hand-written one conflicts with it',
+        'remove it and list the network in spec.networks with multus.networkName');
+    }
+    const interfaces = new Map<string, any>(asArray(vmi?.spec?.domain?.devices?.interfaces).map((i) => [i?.name, i]));
+    asArray(vmi?.spec?.networks).forEach((n, i) => {
+      const ref = n?.multus?.networkName;
+      if (typeof ref !== 'string') return;
+      const [ns, name] = ref.includes('/') ? ref.split('/') : [o.namespace ?? 'default', ref];
+      const nad = m.nads.find((x) => (x.namespace ?? 'default') === ns && x.name === name);
+      if (n.multus.default === true) {
+        bad(`spec.networks[${i}].multus.default`, 'true', 'pod: {} for the pod network',
+          'the pod network comes from the cluster\'s primary CNI; a NetworkAttachmentDefinition standing in for it leaves the VM stuck in Starting',
+          `replace it with { name: "${n.name}", pod: {} }`);
+      }
+      const config = nad && parsedConfig(nad);
+      const iface = interfaces.get(n?.name);
+      if (config?.type === 'macvlan' && config.mode !== 'passthru' && iface?.bridge !== undefined) {
+        bad(`spec.domain.devices.interfaces[name=${n.name}].bridge`, 'bridge binding', 'macvtap binding, macvlan passthru, or a bridge CNI network',
+          `the bridge binding on macvlan network ${ns}/${name} passes no inbound traffic: macvlan drops frames for the VM's MAC (kubevirt issues #2925, #5483)`,
+          'use the macvtap binding, a macvlan network in passthru mode, or a bridge CNI network');
+      }
+    });
+    return out;
+  }),
+});

@@ -1,0 +1,47 @@
+// The rules on images of the Multus workloads.
+import * as facts from '../_facts';
+import { asArray } from '../_json';
+import { defineRule } from './_define';
+import { Model, Obj, podSpecOf } from './_model';
+import { Severity } from './finding';
+
+/** The containers of the objects that run Multus, for the image rule. */
+function multusWorkloads(m: Model): Obj[] {
+  return [...new Set([...m.daemons.map((d) => d.owner), ...m.installers.map((i) => i.owner)])];
+}
+
+export const imagePinned = defineRule({
+  id: 'image-pinned',
+  severity: Severity.ERROR,
+  summary: 'Every image of the Multus workloads names a release tag or a digest, never a moving tag.',
+  catches: 'nodes that run different Multus builds after a restart (`snapshot-thick`, `latest`).',
+  check: (m, report) => multusWorkloads(m).flatMap((w) => {
+    const spec = podSpecOf(w.manifest);
+    const all: [string, any][] = [
+      ...asArray(spec?.initContainers).map((c, i): [string, any] => [`spec.template.spec.initContainers[${i}].image`, c]),
+      ...asArray(spec?.containers).map((c, i): [string, any] => [`spec.template.spec.containers[${i}].image`, c]),
+    ];
+    return all.flatMap(([field, c]) => {
+      const problem = imageProblem(c?.image);
+      return problem ? [report(w, {
+        field,
+        found: String(c?.image),
+        expected: 'a release tag (such as v4.3.0-thick) or a @sha256 digest',
+        message: `container "${c?.name}": ${problem}`,
+        fix: 'pin a release tag or a digest',
+      })] : [];
+    });
+  }),
+});
+
+/** What is wrong with an image reference, or undefined when it is pinned. */
+export function imageProblem(image: unknown): string | undefined {
+  if (typeof image !== 'string' || image === '') return 'no image';
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  if (colon < 0) return `"${image}" has no tag, which means "latest"`;
+  const tag = image.slice(colon + 1);
+  if (facts.MOVING_TAG.test(tag)) return `tag "${tag}" moves: each node may pull a different build`;
+  return undefined;
+}

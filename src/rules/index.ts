@@ -1,0 +1,18 @@
+import { Rule } from './_define';
+import { attachment, kubevirtNetworks } from './attachments';
+import { binDirSamePath, daemonConfigMounted, daemonConfigValid, forceCniVersion, logFile, podPathMeaning, podPathMounted, socketDir, thickKubeconfig } from './daemon-config';
+import { imagePinned } from './images';
+import { kubeconfigWriter } from './kubeconfigs';
+import { nadConfig, nadCrd, nadIpam, networkNameUnique, networkOverlap, pluginAvailable } from './networks';
+import { daemonPod, dhcpDaemon, installTarget, netnsVisible, oneFlavour } from './node-daemons';
+import { thinCniConfDir, thinCniVersion, thinPaths } from './thin';
+import { whereaboutsConfig, whereaboutsMounts } from './whereabouts';
+
+/** Every rule, in the order findings are reported: a new rule is written in its subject's file and listed here. */
+export const RULES: Rule[] = [
+  daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile,
+  thickKubeconfig, forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig,
+  pluginAvailable, nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, thinCniVersion,
+  thinCniConfDir, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour, whereaboutsMounts,
+  whereaboutsConfig,
+];

@@ -1,0 +1,255 @@
+// The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
+import * as facts from '../_facts';
+import { parseIp } from '../_ip';
+import { asArray } from '../_json';
+import { Ipam } from '../ipam';
+import { defineRule } from './_define';
+import { nadKey, parsedConfig, readConfig } from './_helpers';
+import { Obj } from './_model';
+import { Finding, Severity } from './finding';
+
+export const nadCrd = defineRule({
+  id: 'nad-crd',
+  severity: Severity.ERROR,
+  summary: 'The NetworkAttachmentDefinition CRD has its one correct name, and NADs use its group and version.',
+  catches: 'a controller that cannot find the CRD (`networkattachmentdefinitions...` misspelt).',
+  check: (m, report) => [
+    ...m.objects.filter((o) => o.kind === 'CustomResourceDefinition' && o.manifest.spec?.names?.kind === facts.NAD_KIND)
+      .filter((o) => o.name !== facts.NAD_CRD_NAME || o.manifest.spec?.group !== facts.NAD_GROUP)
+      .map((o) => report(o, {
+        field: 'metadata.name',
+        found: `${o.name} (group ${o.manifest.spec?.group})`,
+        expected: `${facts.NAD_CRD_NAME} (group ${facts.NAD_GROUP})`,
+        message: 'Multus and the NAD client look the CRD up as network-attachment-definitions in group k8s.cni.cncf.io',
+        fix: `name it ${facts.NAD_CRD_NAME}, with plural network-attachment-definitions and group ${facts.NAD_GROUP}`,
+      })),
+    ...m.nads.filter((o) => o.manifest.apiVersion !== `${facts.NAD_GROUP}/v1`).map((o) => report(o, {
+      field: 'apiVersion',
+      found: String(o.manifest.apiVersion),
+      expected: `${facts.NAD_GROUP}/v1`,
+      message: 'the NetworkAttachmentDefinition API is served only as k8s.cni.cncf.io/v1',
+      fix: `set apiVersion to ${facts.NAD_GROUP}/v1`,
+    })),
+  ],
+});
+
+/** The plugin types a CNI config or conflist executes: each plugin's type and its IPAM type. */
+export function pluginTypes(config: any): string[] {
+  const entries = Array.isArray(config?.plugins) ? config.plugins : [config];
+  const out: string[] = [];
+  for (const p of entries) {
+    if (typeof p?.type === 'string' && p.type) out.push(p.type);
+    if (typeof p?.ipam?.type === 'string' && p.ipam.type) out.push(p.ipam.type);
+  }
+  return out;
+}
+
+export const nadConfig = defineRule({
+  id: 'nad-config',
+  severity: Severity.ERROR,
+  summary: 'A NetworkAttachmentDefinition\'s spec.config is a JSON CNI config or conflist with a cniVersion and a plugin type.',
+  catches: 'pods stuck in ContainerCreating with a parse error from Multus.',
+  check: (m, report) => m.nads.flatMap((nad) => {
+    const text = nad.manifest.spec?.config;
+    if (text === undefined || text === '') return [];
+    const bad = (found: string, message: string) => [report(nad, {
+      field: 'spec.config', found, expected: 'a JSON CNI config with cniVersion and type (or plugins)', message, fix: 'write the CNI config as a JSON string',
+    })];
+    if (typeof text !== 'string') return bad(typeof text, 'spec.config must be a string holding JSON');
+    const { value, error } = readConfig(nad);
+    const config: any = value;
+    if (error !== undefined) return bad(text.slice(0, 80), `spec.config is not valid JSON (${error})`);
+    if (typeof config?.cniVersion !== 'string') return bad(text.slice(0, 80), 'spec.config has no cniVersion');
+    if (pluginTypes(config).length === 0) return bad(text.slice(0, 80), 'spec.config names no plugin type');
+    return [];
+  }),
+});
+
+export const pluginAvailable = defineRule({
+  id: 'plugin-available',
+  severity: Severity.ERROR,
+  summary: 'Every plugin type used by a network (and multus-shim for the daemon) is bundled by the node or installed into its bin dir.',
+  catches: '`failed to find plugin "macvlan" in path [/var/lib/rancher/k3s/data/cni]`: k3s bundles no macvlan.',
+  check: (m, report) => {
+    const available = new Set(m.layout.bundledPlugins);
+    for (const i of m.installers) {
+      if (i.mounts.toHost(i.target)?.isSame(m.layout.binDir)) i.plugins.forEach((p) => available.add(p));
+    }
+    const out: Finding[] = [];
+    const missing = (o: Obj, field: string, plugin: string, usedBy: string) => report(o, {
+      field,
+      found: plugin,
+      expected: `one of the plugins in ${m.layout.binDir}: ${[...available].sort().join(', ')}`,
+      message: `${usedBy} uses plugin "${plugin}", which is neither bundled by ${m.layout.layoutName} nor installed into ${m.layout.binDir}: ` +
+        `ADD fails with 'failed to find plugin "${plugin}" in path [${m.layout.binDir}]'`,
+      fix: plugin === 'multus-shim'
+        ? `add an init container that runs install_multus -t thick into ${m.layout.binDir}`
+        : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
+    });
+    for (const d of m.dhcpDaemons) {
+      if (!available.has('dhcp')) out.push(missing(d.owner, d.field, 'dhcp', `the DHCP daemon "${d.container}"`));
+    }
+    for (const d of m.thinDaemons) {
+      if (!available.has('multus')) out.push(missing(d.owner, d.field, 'multus', `the thin plugin's generated config (container "${d.container}")`));
+    }
+    for (const d of m.daemons) {
+      if (!available.has('multus-shim')) out.push(missing(d.owner, `spec.template.spec.containers[${d.containerIndex}]`, 'multus-shim', 'the generated 00-multus.conf'));
+    }
+    for (const nad of m.nads) {
+      const config = parsedConfig(nad); // an unparsable config is reported by nad-config
+      if (!config) continue;
+      for (const t of new Set(pluginTypes(config))) {
+        if (!available.has(t)) out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
+      }
+    }
+    return out;
+  },
+});
+
+export const networkNameUnique = defineRule({
+  id: 'network-name-unique',
+  severity: Severity.ERROR,
+  summary: 'No two NetworkAttachmentDefinitions share a name in one namespace.',
+  catches: 'one network silently replacing another when the manifests are applied.',
+  check: (m, report) => {
+    const seen = new Map<string, Obj>();
+    const out: Finding[] = [];
+    for (const nad of m.nads) {
+      const first = seen.get(nadKey(nad));
+      if (first) {
+        out.push(report(nad, {
+          field: 'metadata.name',
+          found: nadKey(nad),
+          expected: 'a name used once per namespace',
+          message: `NetworkAttachmentDefinition ${nadKey(nad)} is defined twice${first.source ? ` (also at ${first.source})` : ''}; the one applied last wins`,
+          fix: 'give each network its own name',
+        }));
+      } else {
+        seen.set(nadKey(nad), nad);
+      }
+    }
+    return out;
+  },
+});
+
+/** The address intervals a plugin config hands out: static addresses and host-local ranges. */
+function addressIntervals(config: any): { family: number; start: bigint; end: bigint; text: string }[] {
+  const ipam = config?.ipam;
+  const out: { family: number; start: bigint; end: bigint; text: string }[] = [];
+  const parse = (text: unknown, prefix: boolean) => {
+    try {
+      return typeof text === 'string' ? parseIp('', text, prefix) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (ipam?.type === 'static') {
+    for (const a of asArray(ipam.addresses)) {
+      const ip = parse(a?.address, true);
+      if (ip) out.push({ family: ip.family, start: ip.value, end: ip.value, text: String(a.address) });
+    }
+  }
+  if (ipam?.type === 'host-local') {
+    for (const r of asArray(ipam.ranges).flatMap((set) => asArray(set))) {
+      const subnet = parse(r?.subnet, true);
+      if (!subnet) continue;
+      const start = parse(r.rangeStart, false)?.value ?? subnet.network + 1n;
+      const end = parse(r.rangeEnd, false)?.value ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
+      out.push({ family: subnet.family, start, end, text: `${r.subnet}${r.rangeStart || r.rangeEnd ? ` ${r.rangeStart ?? ''}-${r.rangeEnd ?? ''}` : ''}` });
+    }
+  }
+  return out;
+}
+
+export const networkOverlap = defineRule({
+  id: 'network-overlap',
+  severity: Severity.ERROR,
+  summary: 'Networks on the same master hand out disjoint fixed addresses and ranges.',
+  catches: 'two pods with the same address on one LAN, each network\'s IPAM unaware of the other.',
+  check: (m, report) => {
+    // One sweep per master and family over intervals sorted by start: O(n log n).
+    const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string }[]>();
+    for (const nad of m.nads) {
+      const config = parsedConfig(nad);
+      if (!config) continue;
+      const master = typeof config.master === 'string' ? config.master : '(default-route interface)';
+      for (const iv of addressIntervals(config)) {
+        const key = `${config.type}|${master}|${iv.family}`;
+        const list = groups.get(key) ?? [];
+        list.push({ nad, ...iv });
+        groups.set(key, list);
+      }
+    }
+    const out: Finding[] = [];
+    for (const [key, list] of groups) {
+      list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+      let widest = list[0];
+      for (const iv of list.slice(1)) {
+        if (iv.start <= widest.end && iv.nad !== widest.nad) {
+          out.push(report(iv.nad, {
+            field: 'spec.config.ipam',
+            found: iv.text,
+            expected: `no overlap with ${nadKey(widest.nad)} (${widest.text})`,
+            message: `on master ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
+            fix: 'give each network on a master its own addresses, or use one network with one IPAM',
+          }));
+        }
+        if (iv.end > widest.end) widest = iv;
+      }
+    }
+    return out;
+  },
+});
+
+export const nadIpam = defineRule({
+  id: 'nad-ipam',
+  severity: Severity.ERROR,
+  summary: 'The IPAM of every NetworkAttachmentDefinition passes the same checks as the library\'s Ipam (host bits, ranges, gateways, families).',
+  catches: '`Network has host bits set` (an address used as a subnet), and configs the plugins accept that hand out a network or gateway address.',
+  check: (m, report) => m.nads.flatMap((nad) => {
+    const config = parsedConfig(nad);
+    const plugins = Array.isArray(config?.plugins) ? config.plugins : [config];
+    return plugins.flatMap((p: any) => {
+      const problem = ipamProblem(p?.ipam);
+      return problem ? [report(nad, {
+        field: 'spec.config.ipam',
+        found: JSON.stringify(p.ipam).slice(0, 160),
+        expected: 'an IPAM config that host-local or static accepts and that hands out only host addresses',
+        message: problem,
+        fix: 'correct the address as the message says',
+      })] : [];
+    });
+  }),
+});
+
+/** What Ipam's factories say about a host-local or static IPAM section, or undefined when it passes. */
+function ipamProblem(ipam: any): string | undefined {
+  try {
+    if (ipam?.type === 'host-local') {
+      const sets = asArray(ipam.ranges).map((set) => asArray(set).map((r) => ({
+        subnet: r?.subnet, rangeStart: r?.rangeStart, rangeEnd: r?.rangeEnd, gateway: r?.gateway,
+      })));
+      // The old single-range form: subnet at the top of the IPAM section.
+      if (sets.length === 0 && ipam.subnet !== undefined) {
+        sets.push([{ subnet: ipam.subnet, rangeStart: ipam.rangeStart, rangeEnd: ipam.rangeEnd, gateway: ipam.gateway }]);
+      }
+      Ipam.hostLocal({ rangeSets: sets, routes: asArray(ipam.routes) });
+    } else if (ipam?.type === 'whereabouts' && typeof ipam.range === 'string') {
+      Ipam.whereabouts({
+        range: ipam.range,
+        rangeStart: ipam.range_start,
+        rangeEnd: ipam.range_end,
+        exclude: asArray(ipam.exclude).map(String),
+        gateway: ipam.gateway,
+        routes: asArray(ipam.routes),
+        configurationPath: typeof ipam.configuration_path === 'string' ? ipam.configuration_path : '/',
+      });
+    } else if (ipam?.type === 'static' && asArray(ipam.addresses).length > 0) {
+      // Without addresses, static takes them from each pod's request (runtime config): legitimate.
+      Ipam.staticAddresses({ addresses: asArray(ipam.addresses), routes: asArray(ipam.routes) });
+    }
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Ipam\.\w+: /, '');
+  }
+}
