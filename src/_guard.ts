@@ -1,6 +1,6 @@
 import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import * as facts from './_facts';
+import * as facts from './cni/facts';
 
 /**
  * The attachment guard: an init container that waits for the pod's own network-status annotation

@@ -1,16 +1,15 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import * as facts from './_facts';
-import { PLUGIN_INSTALLER_SCRIPT } from './_plugin-installer';
 import { PRIVILEGED } from './_pod';
 import { AppValidator } from './_validator';
+import * as facts from './cni/facts';
+import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_REPLACE_BUNDLED, INSTALLER_ENV_SOURCE, INSTALLER_ENV_TARGET, PLUGIN_INSTALLER_SCRIPT } from './cni/installer';
+import { pluginTypes } from './cni/plugins';
 import { ICniNodeLayout } from './cni-paths';
 import { MountTable } from './mount-table';
 import { CniNetwork } from './network';
 import { PodPath } from './paths';
-import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from './rules/_model';
-import { pluginTypes } from './rules/networks';
 
 /** How a Multus deployment installs binaries into the node's bin dir. */
 export interface InstallerOptions {
@@ -55,8 +54,8 @@ export function addInstallers(scope: IConstruct, pod: kplus.AbstractPod, o: Inst
     envVariables: {
       [INSTALLER_ENV_TARGET]: kplus.EnvValue.fromValue(target),
       [INSTALLER_ENV_PLUGINS]: kplus.EnvValue.fromValue(Lazy.any({ produce: () => o.plugins().join(' ') }) as any),
-      CNI_PLUGINS_SOURCE: kplus.EnvValue.fromValue(o.pluginsSourceDir),
-      CNI_REPLACE_BUNDLED: kplus.EnvValue.fromValue(String(o.replaceBundled)),
+      [INSTALLER_ENV_SOURCE]: kplus.EnvValue.fromValue(o.pluginsSourceDir),
+      [INSTALLER_ENV_REPLACE_BUNDLED]: kplus.EnvValue.fromValue(String(o.replaceBundled)),
     },
     securityContext: PRIVILEGED,
     resources: small,

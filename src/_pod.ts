@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { imageProblem } from './rules/images';
+import { imageProblem } from './cni/images';
 
 /** Node daemons that configure the host network run privileged, as root. */
 export const PRIVILEGED: kplus.ContainerSecurityContextProps = {

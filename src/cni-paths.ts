@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import * as facts from './_facts';
 import { AppValidator } from './_validator';
+import * as facts from './cni/facts';
 import { HostPath } from './paths';
 
 /**

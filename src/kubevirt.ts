@@ -1,4 +1,5 @@
-import { MacvlanMode, MacvlanNetwork } from './macvlan-network';
+import { kubevirtBindingProblem } from './cni/kubevirt';
+import { MacvlanNetwork } from './macvlan-network';
 import { CniNetwork, _checkInterfaceName } from './network';
 
 /**
@@ -64,10 +65,10 @@ export class KubeVirt {
     if (binding.name === 'masquerade') {
       throw new Error(`KubeVirt.secondaryNetwork: masquerade binds only the pod network; use KubeVirtBinding.bridge() or macvtap() for "${network.name}"`);
     }
-    if (binding.name === 'bridge' && network instanceof MacvlanNetwork && network.mode !== MacvlanMode.PASSTHRU) {
-      throw new Error(`KubeVirt.secondaryNetwork: the bridge binding on macvlan network "${network.name}" (mode ${network.mode}) passes no inbound traffic: ` +
-        'macvlan drops frames for the VM\'s MAC, which is not the macvlan device\'s (kubevirt issues #2925, #5483). ' +
-        'Use KubeVirtBinding.macvtap(), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network');
+    const problem = kubevirtBindingProblem(binding.name, network instanceof MacvlanNetwork ? 'macvlan' : undefined,
+      network instanceof MacvlanNetwork ? network.mode : undefined, `"${network.name}"`);
+    if (problem) {
+      throw new Error(`KubeVirt.secondaryNetwork: ${problem}. Use KubeVirtBinding.macvtap(), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network`);
     }
     return {
       network: { name: entryName, multus: { networkName: `${network.namespace}/${network.name}` } },

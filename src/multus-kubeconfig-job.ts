@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as facts from './_facts';
 import { scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
+import * as facts from './cni/facts';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { MountTable } from './mount-table';
 import { HostPath, PodPath } from './paths';

@@ -1,10 +1,11 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as facts from './_facts';
 import { addInstallers, pluginsForApp } from './_installers';
 import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
+import { daemonConfigHostPaths } from './cni/daemon-config';
+import * as facts from './cni/facts';
 import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
 import { MountTable } from './mount-table';
@@ -294,22 +295,24 @@ export class MultusThick extends Construct {
     };
 
     // daemon-config.json: every path is the daemon container's view of a layout path.
+    const hostPaths = daemonConfigHostPaths(layout);
+    const at = (key: string) => (hostPaths[key] ? { [key]: pod(hostPaths[key]) } : {});
     const config: { [key: string]: any } = {
       cniVersion: props.cniVersion ?? '0.3.1',
-      chrootDir: pod(HostPath.ROOT),
+      ...at('chrootDir'),
       logLevel: props.logLevel ?? MultusLogLevel.VERBOSE,
       logToStderr: props.logToStderr ?? true,
       ...(logFile ? { logFile: pod(logFile) } : {}),
-      cniConfigDir: pod(layout.confDir),
-      multusAutoconfigDir: pod(layout.confDir),
+      ...at('cniConfigDir'),
+      ...at('multusAutoconfigDir'),
       multusConfigFile: 'auto',
       ...(layout.primaryNetworkConfigFile ? { multusMasterCNI: layout.primaryNetworkConfigFile } : {}),
-      ...(layout.readinessIndicatorFile ? { readinessindicatorfile: pod(layout.readinessIndicatorFile) } : {}),
+      ...at('readinessindicatorfile'),
       binDir: pod(layout.binDir),
-      cniDir: pod(HostPath.of(facts.MULTUS_DEFAULT_CNI_DIR)),
-      confDir: pod(HostPath.of(facts.MULTUS_DEFAULT_CONF_DIR)),
+      ...at('cniDir'),
+      ...at('confDir'),
       // A dedicated dir below the /run mount: the daemon deletes and recreates it at start.
-      socketDir: pod(HostPath.of(facts.MULTUS_DEFAULT_SOCKET_DIR)),
+      ...at('socketDir'),
       ...(props.namespaceIsolation ? { namespaceIsolation: true } : {}),
       ...(props.globalNamespaces ? { globalNamespaces: props.globalNamespaces.join(',') } : {}),
       ...(props.metricsPort !== undefined ? { metricsPort: props.metricsPort } : {}),

@@ -2,10 +2,10 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { attachmentProblem } from './_attachment';
-import * as facts from './_facts';
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
+import * as facts from './cni/facts';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import * as facts from '../_facts';
+import * as facts from '../cni/facts';
 import { ICniNodeLayout, K3sCniPaths, StandardCniPaths } from '../cni-paths';
 import { Finding, ManifestObject, Severity } from '../rules/finding';
 import { MultusRules } from '../rules/multus-rules';

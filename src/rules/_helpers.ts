@@ -1,5 +1,5 @@
 // What several rule files read the same way.
-import * as facts from '../_facts';
+import * as facts from '../cni/facts';
 import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
 import { Obj, ThickDaemon, tryPod } from './_model';

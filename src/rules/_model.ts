@@ -1,5 +1,6 @@
-import * as facts from '../_facts';
 import { argvOf, asArray } from '../_json';
+import * as facts from '../cni/facts';
+import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from '../cni/installer';
 import { ICniNodeLayout } from '../cni-paths';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -137,14 +138,13 @@ export class Model {
     const field = `spec.template.spec.containers[${i}].env`;
     const controlLoop = argv.join(' ').includes('ip-control-loop');
     this.whereaboutsInstallers.push({ owner, container: c.name, mounts, env, field, controlLoop });
-    // The installer's defaults (whereabouts script/lib.sh).
-    const conf = tryPod(env.get('CNI_CONF_DIR') ?? '/host/etc/cni/net.d');
+    const conf = tryPod(env.get('CNI_CONF_DIR') ?? facts.WHEREABOUTS_INSTALLER_DEFAULTS.CNI_CONF_DIR);
     const confHost = conf && mounts.toHost(conf);
     const writer = `the Whereabouts installer of ${owner.kind} ${owner.namespace ?? 'default'}/${owner.name}`;
     if (confHost) {
       for (const f of ['whereabouts.conf', 'whereabouts.kubeconfig']) this.hostFileWriters.push({ host: confHost.join('whereabouts.d', f), writer });
     }
-    const bin = tryPod(env.get('CNI_BIN_DIR') ?? '/host/opt/cni/bin');
+    const bin = tryPod(env.get('CNI_BIN_DIR') ?? facts.WHEREABOUTS_INSTALLER_DEFAULTS.CNI_BIN_DIR);
     if (bin) this.installers.push({ owner, container: c.name, target: bin, targetField: `${field}.CNI_BIN_DIR`, plugins: ['whereabouts'], mounts });
   }
 
@@ -220,10 +220,6 @@ export function podSpecOf(m: any): any {
   return podTemplateOf(m)?.spec;
 }
 
-/** Environment variables of this library's plugin installer (see `_plugin-installer.ts`). */
-export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
-export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
-
 function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undefined {
   const argv = argvOf(c);
   const index = asArray(podSpec.initContainers).indexOf(c);
@@ -234,7 +230,7 @@ function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undef
   };
   if (argv[0]?.split('/').pop() === 'install_multus') {
     const type = flagValue(argv, ['-t', '--type']);
-    const dest = flagValue(argv, ['-d', '--dest-dir']) ?? '/host/opt/cni/bin';
+    const dest = flagValue(argv, ['-d', '--dest-dir']) ?? facts.MULTUS_INSTALLER_DEFAULT_DEST;
     return make(dest, `${base}.command (-d)`, type === 'thin' ? ['multus', 'passthru'] : [...facts.MULTUS_THICK_INSTALLS]);
   }
   const env = new Map<string, string>(asArray(c?.env).filter((e) => typeof e?.value === 'string').map((e) => [e.name, e.value]));

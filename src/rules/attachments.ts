@@ -1,11 +1,12 @@
 // The rules on attachments of pods and KubeVirt VMs to networks.
 import { attachmentProblem, networkFacts } from '../_attachment';
-import * as facts from '../_facts';
 import { asArray } from '../_json';
 import { defineRule } from './_define';
 import { parsedConfig } from './_helpers';
 import { Obj } from './_model';
 import { Finding, Severity } from './finding';
+import * as facts from '../cni/facts';
+import { kubevirtBindingProblem } from '../cni/kubevirt';
 
 /** How many pods a manifest's workload runs: a number, or words for "more than one". */
 function manifestPods(o: Obj): number | string {
@@ -105,10 +106,10 @@ export const kubevirtNetworks = defineRule({
       }
       const config = nad && parsedConfig(nad);
       const iface = interfaces.get(n?.name);
-      if (config?.type === 'macvlan' && config.mode !== 'passthru' && iface?.bridge !== undefined) {
+      const problem = iface?.bridge !== undefined ? kubevirtBindingProblem('bridge', config?.type, config?.mode, `${ns}/${name}`) : undefined;
+      if (problem) {
         bad(`spec.domain.devices.interfaces[name=${n.name}].bridge`, 'bridge binding', 'macvtap binding, macvlan passthru, or a bridge CNI network',
-          `the bridge binding on macvlan network ${ns}/${name} passes no inbound traffic: macvlan drops frames for the VM's MAC (kubevirt issues #2925, #5483)`,
-          'use the macvtap binding, a macvlan network in passthru mode, or a bridge CNI network');
+          problem, 'use the macvtap binding, a macvlan network in passthru mode, or a bridge CNI network');
       }
     });
     return out;

@@ -1,32 +1,11 @@
 // The rules on the thick daemon's daemon-config.json: where it is mounted, what each path in it means in the pod and on the host.
-import * as facts from '../_facts';
-import { HostPath, PodPath } from '../paths';
 import { defineRule } from './_define';
 import { configField, configValue, dedicatedView, holder, podPrefixIn } from './_helpers';
-import { Model, tryHost, tryPod } from './_model';
+import { tryHost, tryPod } from './_model';
+import { DAEMON_CONFIG_PATH_FIELDS } from '../cni/daemon-config';
+import { HostPath, PodPath } from '../paths';
 import { Finding, Severity } from './finding';
-
-/** Pod-space fields of daemon-config.json that name host state, with their upstream defaults. */
-const POD_STATE_FIELDS: { key: string; default?: string }[] = [
-  { key: 'chrootDir' },
-  { key: 'cniConfigDir', default: '/etc/cni/net.d' },
-  { key: 'multusAutoconfigDir' },
-  { key: 'socketDir', default: facts.MULTUS_DEFAULT_SOCKET_DIR },
-  { key: 'confDir', default: facts.MULTUS_DEFAULT_CONF_DIR },
-  { key: 'cniDir', default: facts.MULTUS_DEFAULT_CNI_DIR },
-  { key: 'readinessindicatorfile' },
-];
-
-/** Where a daemon field should point on the host, when the layout says. */
-function intendedHost(m: Model, key: string): HostPath | undefined {
-  switch (key) {
-    case 'chrootDir': return HostPath.ROOT;
-    case 'cniConfigDir':
-    case 'multusAutoconfigDir': return m.layout.confDir;
-    case 'readinessindicatorfile': return m.layout.readinessIndicatorFile;
-    default: return undefined;
-  }
-}
+import * as facts from '../cni/facts';
 
 export const daemonConfigMounted = defineRule({
   id: 'daemon-config-mounted',
@@ -42,8 +21,8 @@ export const podPathMounted = defineRule({
   severity: Severity.ERROR,
   summary: 'Every pod-space path in daemon-config.json that names host state lies under a volumeMount of the daemon container.',
   catches: '"daemon-config points at /etc/cni/net.d but nothing is mounted there"; a host path written where the pod path belongs.',
-  check: (m, report) => m.daemons.filter((d) => d.config).flatMap((d) => POD_STATE_FIELDS.flatMap(({ key, default: def }) => {
-    const v = configValue(d, key, def);
+  check: (m, report) => m.daemons.filter((d) => d.config).flatMap((d) => DAEMON_CONFIG_PATH_FIELDS.flatMap(({ key, daemonDefault, layoutDir }) => {
+    const v = configValue(d, key, daemonDefault);
     if (!v) return [];
     const pod = tryPod(v.value);
     if (!pod) {
@@ -58,7 +37,7 @@ export const podPathMounted = defineRule({
     if (d.mounts.toHost(pod)) return [];
     const label = v.isDefault ? `${key} (not set; the daemon's default is ${v.value})` : key;
     // A common mistake: the value is the host path itself, which the container sees elsewhere.
-    const intended = intendedHost(m, key);
+    const intended = layoutDir(m.layout);
     const intendedPod = intended && dedicatedView(d.mounts, intended);
     const seenAt = intended?.path === pod.path ? intendedPod : dedicatedView(d.mounts, HostPath.of(pod.path));
     const expected = seenAt ?? intendedPod;
@@ -79,9 +58,9 @@ export const podPathMeaning = defineRule({
   severity: Severity.ERROR,
   summary: 'Each mounted pod path in daemon-config.json means the intended host path (config dir, readiness file, host root).',
   catches: '`cni-conf-dir is not found: stat /host/var/lib/rancher/k3s/agent/var/lib/...`: a full host path prefixed again.',
-  check: (m, report) => m.daemons.filter((d) => d.config).flatMap((d) => POD_STATE_FIELDS.flatMap(({ key, default: def }) => {
-    const v = configValue(d, key, def);
-    const intended = intendedHost(m, key);
+  check: (m, report) => m.daemons.filter((d) => d.config).flatMap((d) => DAEMON_CONFIG_PATH_FIELDS.flatMap(({ key, daemonDefault, layoutDir }) => {
+    const v = configValue(d, key, daemonDefault);
+    const intended = layoutDir(m.layout);
     const pod = v && tryPod(v.value);
     if (!v || !pod || !intended) return [];
     const host = d.mounts.toHost(pod);

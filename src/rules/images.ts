@@ -1,9 +1,9 @@
 // The rules on images of the Multus workloads.
-import * as facts from '../_facts';
 import { asArray } from '../_json';
 import { defineRule } from './_define';
 import { Model, Obj, podSpecOf } from './_model';
 import { Severity } from './finding';
+import { imageProblem } from '../cni/images';
 
 /** The containers of the objects that run Multus, for the image rule. */
 function multusWorkloads(m: Model): Obj[] {
@@ -33,15 +33,3 @@ export const imagePinned = defineRule({
     });
   }),
 });
-
-/** What is wrong with an image reference, or undefined when it is pinned. */
-export function imageProblem(image: unknown): string | undefined {
-  if (typeof image !== 'string' || image === '') return 'no image';
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  if (colon < 0) return `"${image}" has no tag, which means "latest"`;
-  const tag = image.slice(colon + 1);
-  if (facts.MOVING_TAG.test(tag)) return `tag "${tag}" moves: each node may pull a different build`;
-  return undefined;
-}

@@ -1,12 +1,13 @@
 // The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
-import * as facts from '../_facts';
 import { parseIp } from '../_ip';
 import { asArray } from '../_json';
+import { pluginTypes } from '../cni/plugins';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
 import { nadKey, parsedConfig, readConfig } from './_helpers';
 import { Obj } from './_model';
 import { Finding, Severity } from './finding';
+import * as facts from '../cni/facts';
 
 export const nadCrd = defineRule({
   id: 'nad-crd',
@@ -32,17 +33,6 @@ export const nadCrd = defineRule({
     })),
   ],
 });
-
-/** The plugin types a CNI config or conflist executes: each plugin's type and its IPAM type. */
-export function pluginTypes(config: any): string[] {
-  const entries = Array.isArray(config?.plugins) ? config.plugins : [config];
-  const out: string[] = [];
-  for (const p of entries) {
-    if (typeof p?.type === 'string' && p.type) out.push(p.type);
-    if (typeof p?.ipam?.type === 'string' && p.ipam.type) out.push(p.ipam.type);
-  }
-  return out;
-}
 
 export const nadConfig = defineRule({
   id: 'nad-config',

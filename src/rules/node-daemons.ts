@@ -1,5 +1,5 @@
 // The rules on the node daemons as pods: installers, the daemon's pod settings, one Multus flavour, the DHCP daemon.
-import * as facts from '../_facts';
+import * as facts from '../cni/facts';
 import { HostPath, PodPath } from '../paths';
 import { defineRule } from './_define';
 import { nadKey, parsedConfig } from './_helpers';

@@ -1,19 +1,10 @@
 // The rules on the thin plugin's entrypoint.
-import * as facts from '../_facts';
+import * as facts from '../cni/facts';
 import { HostPath } from '../paths';
 import { defineRule } from './_define';
 import { dedicatedView, podPrefixIn } from './_helpers';
 import { flagValue, tryPod } from './_model';
 import { Finding, Severity } from './finding';
-
-/** thin_entrypoint's defaults (multus cmd/thin_entrypoint). */
-const THIN_DEFAULTS: { [flag: string]: string } = {
-  '--cni-conf-dir': facts.THIN_DEFAULT_CNI_CONF_DIR,
-  '--multus-autoconfig-dir': facts.THIN_DEFAULT_CNI_CONF_DIR,
-  '--cni-bin-dir': '/host/opt/cni/bin',
-  '--multus-kubeconfig-file-host': '/etc/cni/net.d/multus.d/multus.kubeconfig',
-  '--multus-cni-conf-dir': '/host/etc/cni/multus/net.d',
-};
 
 export const thinPaths = defineRule({
   id: 'thin-paths',
@@ -22,7 +13,7 @@ export const thinPaths = defineRule({
   catches: '`error getting k8s client` / `context deadline exceeded`: the thin plugin on the host reads a kubeconfig path that nothing wrote.',
   check: (m, report) => m.thinDaemons.flatMap((d) => {
     const out: Finding[] = [];
-    const value = (flag: string) => flagValue(d.argv, [flag]) ?? THIN_DEFAULTS[flag];
+    const value = (flag: string) => flagValue(d.argv, [flag]) ?? facts.THIN_DEFAULT_FLAGS[flag];
     const isDefault = (flag: string) => flagValue(d.argv, [flag]) === undefined;
     const f = (flag: string, found: string, expected: string, message: string, fix: string) =>
       report(d.owner, { field: `${d.field} (${flag}${isDefault(flag) ? ', default' : ''})`, found, expected, message, fix });
@@ -84,7 +75,7 @@ export const thinCniConfDir = defineRule({
   summary: 'The thin entrypoint\'s --multus-cni-conf-dir is the same path in the container and on the host: it creates the dir in the container and writes the path into the host-side config as cniConf.',
   catches: 'a pod path (/host/etc/cni/multus/net.d, the default) in the host-side config, where the thin plugin looks for networks referenced by config name.',
   check: (m, report) => m.thinDaemons.flatMap((d) => {
-    const value = flagValue(d.argv, ['--multus-cni-conf-dir']) ?? THIN_DEFAULTS['--multus-cni-conf-dir'];
+    const value = flagValue(d.argv, ['--multus-cni-conf-dir']) ?? facts.THIN_DEFAULT_FLAGS['--multus-cni-conf-dir'];
     const pod = tryPod(value);
     const host = pod && d.mounts.toHost(pod);
     if (host && host.path === pod.path) return [];

@@ -1,5 +1,5 @@
 // The rules on Whereabouts: its installer's mounts and the config file its IPAM reads.
-import * as facts from '../_facts';
+import * as facts from '../cni/facts';
 import { HostPath, PodPath } from '../paths';
 import { defineRule, Report } from './_define';
 import { parsedConfig } from './_helpers';
@@ -11,9 +11,9 @@ export const whereaboutsMounts = defineRule({
   severity: Severity.ERROR,
   summary: 'The Whereabouts installer\'s dirs are mounted at exactly /host + the node\'s host dir, which is how it derives the host paths it writes.',
   catches: 'a whereabouts.conf that names a kubeconfig path which does not exist on the host.',
-  check: (m, report) => m.whereaboutsInstallers.flatMap((w) => ([['CNI_CONF_DIR', m.layout.confDir, '/host/etc/cni/net.d'], ['CNI_BIN_DIR', m.layout.binDir, '/host/opt/cni/bin']] as [string, HostPath, string | undefined][])
-    .flatMap(([name, intended, def]) => {
-      const value = w.env.get(name) ?? def;
+  check: (m, report) => m.whereaboutsInstallers.flatMap((w) => ([['CNI_CONF_DIR', m.layout.confDir], ['CNI_BIN_DIR', m.layout.binDir]] as ['CNI_CONF_DIR' | 'CNI_BIN_DIR', HostPath][])
+    .flatMap(([name, intended]) => {
+      const value = w.env.get(name) ?? facts.WHEREABOUTS_INSTALLER_DEFAULTS[name];
       const pod = tryPod(value);
       const host = pod && w.mounts.toHost(pod);
       const derived = pod && pod.path.startsWith('/host/') ? pod.path.slice('/host'.length) : undefined;

@@ -9,6 +9,15 @@
  * CNI_BIN_DIR (target dir, a pod path), CNI_PLUGINS (space-separated names), CNI_PLUGINS_SOURCE
  * (dir in the image), CNI_REPLACE_BUNDLED ("true" to replace symlinked plugins).
  */
+/** The installer's target dir (a pod path), read by the script and by the rules off any manifest. */
+export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
+/** The plugins it installs, space-separated. */
+export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
+/** The dir in the plugins image it copies from. */
+export const INSTALLER_ENV_SOURCE = 'CNI_PLUGINS_SOURCE';
+/** "true" to replace plugins that are symlinks of the distribution's own. */
+export const INSTALLER_ENV_REPLACE_BUNDLED = 'CNI_REPLACE_BUNDLED';
+
 export const PLUGIN_INSTALLER_SCRIPT = [
   'set -eu',
   'src="${CNI_PLUGINS_SOURCE:-/opt/cni/bin}"',

@@ -49,6 +49,8 @@ export const MULTUS_INSTALLER = `${MULTUS_BIN_DIR_IN_IMAGE}/install_multus`;
 /** The thin plugin's entrypoint, at the root of the thin image (images/Dockerfile). */
 export const MULTUS_THIN_ENTRYPOINT = '/thin_entrypoint';
 export const MULTUS_THIN_INSTALLER = '/install_multus';
+/** Where install_multus copies to without `-d` (cmd/install_multus). */
+export const MULTUS_INSTALLER_DEFAULT_DEST = '/host/opt/cni/bin';
 /** What `install_multus -t thick` copies into its destination (cmd/install_multus). */
 export const MULTUS_THICK_INSTALLS: readonly string[] = ['multus-shim', 'passthru'];
 /** Where the daemon reads its configuration unless `-config` says otherwise (cmd/multus-daemon). */
@@ -63,10 +65,26 @@ export const MULTUS_LOG_LEVELS: readonly string[] = ['debug', 'verbose', 'error'
 
 /** thin_entrypoint's default --cni-conf-dir (multus cmd/thin_entrypoint). */
 export const THIN_DEFAULT_CNI_CONF_DIR = '/host/etc/cni/net.d';
+/** thin_entrypoint's defaults of the flags that name paths (multus cmd/thin_entrypoint). */
+export const THIN_DEFAULT_FLAGS: { readonly [flag: string]: string } = {
+  '--cni-conf-dir': THIN_DEFAULT_CNI_CONF_DIR,
+  '--multus-autoconfig-dir': THIN_DEFAULT_CNI_CONF_DIR,
+  '--cni-bin-dir': '/host/opt/cni/bin',
+  '--multus-kubeconfig-file-host': '/etc/cni/net.d/multus.d/multus.kubeconfig',
+  '--multus-cni-conf-dir': '/host/etc/cni/multus/net.d',
+};
 
 /** Whereabouts v0.9.4 (release workflow: ghcr.io/<repo>:<tag>). */
 export const WHEREABOUTS_IMAGE = 'ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4';
 export const WHEREABOUTS_GROUP = 'whereabouts.cni.cncf.io';
+/**
+ * The pod dirs the Whereabouts installer writes to unless its environment says otherwise
+ * (whereabouts script/lib.sh); it takes the host path to be the pod path less `/host`.
+ */
+export const WHEREABOUTS_INSTALLER_DEFAULTS: { readonly CNI_CONF_DIR: string; readonly CNI_BIN_DIR: string } = {
+  CNI_CONF_DIR: '/host/etc/cni/net.d',
+  CNI_BIN_DIR: '/host/opt/cni/bin',
+};
 /**
  * The pod dir in which Whereabouts' control loop reads whereabouts.d/whereabouts.conf, a fixed path
  * (whereabouts pkg/controlloop: "/host" + "/etc/cni/net.d/whereabouts.d/whereabouts.conf"). It
