@@ -86,7 +86,19 @@ project.addTask('synth:example', {
   exec: 'ts-node -r tsconfig-paths/register examples/k3s-multus.ts',
 });
 
-// `npm run bench`: figures for the README, not a test.
+// The rules reference (docs/rules.md and the README's table) is generated from the rule definitions;
+// the test task fails when it is stale.
+const rulesDoc = project.addTask('docs:rules', {
+  description: 'Write docs/rules.md and the README rules table from the rule definitions in src/rules/',
+  exec: 'ts-node --transpile-only scripts/rules-doc.ts',
+});
+const rulesDocCheck = project.addTask('docs:rules:check', {
+  description: 'Fail when docs/rules.md or the README rules table is stale',
+  exec: 'ts-node --transpile-only scripts/rules-doc.ts --check',
+});
+project.postCompileTask.spawn(rulesDoc);
+
+// `npm run bench`: figures for docs/proof.md, not a test.
 project.addTask('bench', {
   description: 'Synthesize N macvlan networks with and without the library; print time, memory and ratios',
   env: { TS_NODE_PROJECT: 'examples/tsconfig.json' },
@@ -104,6 +116,7 @@ const simnode = project.addTask('simnode', {
   description: 'Bring the example chart up on a simulated k3s node with the real Multus and API server',
   exec: 'bash scripts/simnode/run.sh',
 });
+project.testTask.prependSpawn(rulesDocCheck);
 project.testTask.spawn(simnode);
 
 // The package holds exactly the allow-list and stays small: checked after every package build.
