@@ -6,7 +6,7 @@ import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_REPLACE_BUNDLED, INSTALLER_ENV_SOURCE, INSTALLER_ENV_TARGET, PLUGIN_INSTALLER_SCRIPT } from './cni/installer';
 import { pluginTypes } from './cni/plugins';
-import { ICniNodeLayout } from './cni-paths';
+import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
 import { CniNetwork } from './network';
 import { PodPath } from './paths';

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import type { ICniNodeLayout } from './cni-paths';
+import { ICniNodeLayout, layoutKey } from './layout/layout';
 import { ManifestObject, Severity } from './rules/finding';
 import { MultusRules } from './rules/multus-rules';
 
@@ -162,13 +162,6 @@ class Synthesis {
     }
     this.objects.clear();
   }
-}
-
-/** What a layout says about the node, as one string: equal layouts judge alike. */
-function layoutKey(l: ICniNodeLayout): string {
-  return JSON.stringify([l.layoutName, l.confDir.path, l.binDir.path, l.binDirMountRoot.path, [...l.bundledPlugins].sort(),
-    l.primaryNetworkConfigFile, l.primaryNetworkName, l.primaryNetworkCniVersion, l.readinessIndicatorFile?.path,
-    l.primaryConfigManagedByDistribution]);
 }
 
 function isWithin(c: IConstruct, ancestor: IConstruct): boolean {

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
-import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
+import { K3sCniPaths } from './cni-paths';
+import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
 import { PodPath } from './paths';
 

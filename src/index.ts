@@ -1,5 +1,6 @@
 export * from './paths';
 export * from './mount-table';
+export * from './layout';
 export * from './cni-paths';
 export * from './multus-thick';
 export * from './rules/finding';

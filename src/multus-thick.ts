@@ -6,8 +6,9 @@ import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod'
 import { AppValidator } from './_validator';
 import { daemonConfigHostPaths } from './cni/daemon-config';
 import * as facts from './cni/facts';
-import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
+import { K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
+import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
 import { HostPath, PodPath } from './paths';
 

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
-import { ICniNodeLayout, K3sCniPaths } from './cni-paths';
+import { K3sCniPaths } from './cni-paths';
 import { WHEREABOUTS_IPPOOLS_CRD, WHEREABOUTS_NODESLICEPOOLS_CRD, WHEREABOUTS_OVERLAPPING_CRD } from './imports/crds';
 import { Ipam, WhereaboutsIpamOptions } from './ipam';
+import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
 import { HostPath, PodPath } from './paths';
 

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { K3sCniPaths, PrimaryCni, StandardCniPaths } from '../src';
+import { ICniNodeLayout, K3sCniPaths, K3sLayout, MultusRules, PrimaryCni, StandardCniPaths, StandardLayout } from '../src';
 
 describe('K3sCniPaths', () => {
   test('defaults to k3s with embedded flannel under /var/lib/rancher/k3s', () => {
@@ -63,5 +63,43 @@ describe('StandardCniPaths', () => {
     expect(p.binDirMountRoot.path).toBe('/opt/cni/bin');
     expect(p.bundledPlugins).toEqual(['macvlan']);
     expect(p.readinessIndicatorFile).toBeUndefined();
+  });
+});
+
+describe('layouts as plain values', () => {
+  const fields = (l: ICniNodeLayout) => ({
+    layoutName: l.layoutName, confDir: l.confDir.path, binDir: l.binDir.path, binDirMountRoot: l.binDirMountRoot.path,
+    bundledPlugins: l.bundledPlugins, primaryNetworkConfigFile: l.primaryNetworkConfigFile, primaryNetworkName: l.primaryNetworkName,
+    primaryNetworkCniVersion: l.primaryNetworkCniVersion, readinessIndicatorFile: l.readinessIndicatorFile?.path,
+    primaryConfigManagedByDistribution: l.primaryConfigManagedByDistribution,
+  });
+
+  test('K3sLayout needs no app and says what K3sCniPaths says, for every option', () => {
+    const options = [{}, { dataDir: '/data/k3s' }, { legacyVersionedBinDir: true }, { extraAvailablePlugins: ['macvlan'] },
+      { primaryCni: PrimaryCni.external({ name: 'cilium', configFileName: '05-cilium.conflist', plugins: ['cilium-cni'] }) }];
+    for (const props of options) {
+      const value = new K3sLayout(props);
+      expect(fields(value)).toEqual(fields(new K3sCniPaths(Testing.chart(), 'paths', props)));
+      expect(value.dataDir.path).toBe(props.dataDir ?? '/var/lib/rancher/k3s');
+    }
+    expect(new K3sLayout({ dataDir: '/data/k3s' }).binDir.path).toBe('/data/k3s/data/cni');
+  });
+
+  test('StandardLayout needs no app and says what StandardCniPaths says', () => {
+    for (const props of [{}, { binDir: '/usr/libexec/cni', availablePlugins: ['macvlan', 'static'] }]) {
+      expect(fields(new StandardLayout(props))).toEqual(fields(new StandardCniPaths(Testing.chart(), 'paths', props)));
+    }
+  });
+
+  test('fails on a bad value with the class that refused it', () => {
+    expect(() => new K3sLayout({ dataDir: '/' })).toThrow(/^K3sLayout: dataDir must be k3s's --data-dir, not "\/"/);
+    expect(() => new K3sCniPaths(Testing.chart(), 'paths', { dataDir: '/' })).toThrow(/^K3sCniPaths: dataDir must be k3s's --data-dir, not "\/"/);
+  });
+
+  test('judges manifests without an app', () => {
+    const objects = [{ manifest: { apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'lan' },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) } } }];
+    expect(MultusRules.check(objects, new K3sLayout()).map((f) => `${f.ruleId} ${f.found}`)).toEqual(['plugin-available macvlan', 'plugin-available static']);
+    expect(MultusRules.check(objects, new K3sLayout({ extraAvailablePlugins: ['macvlan', 'static'] }))).toEqual([]);
   });
 });

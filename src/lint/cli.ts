@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import * as facts from '../cni/facts';
-import { ICniNodeLayout, K3sCniPaths, StandardCniPaths } from '../cni-paths';
+import { ICniNodeLayout, K3sLayout, StandardLayout } from '../layout';
 import { Finding, ManifestObject, Severity } from '../rules/finding';
 import { MultusRules } from '../rules/multus-rules';
 
@@ -103,13 +102,10 @@ function parseArgs(args: string[]): Options | undefined {
 }
 
 function makeLayout(options: Options): ICniNodeLayout {
-  const chart = new Chart(new App(), 'lint');
   try {
-    return options.distro === 'k3s'
-      ? new K3sCniPaths(chart, 'layout', { dataDir: options.dataDir })
-      : new StandardCniPaths(chart, 'layout');
+    return options.distro === 'k3s' ? new K3sLayout({ dataDir: options.dataDir }) : new StandardLayout();
   } catch (e) {
-    throw new InputError(`--data-dir: ${(e as Error).message}`);
+    throw new InputError(`--data-dir: ${(e as Error).message.replace(/^K3sLayout: /, '')}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { argvOf, asArray } from '../_json';
 import * as facts from '../cni/facts';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from '../cni/installer';
-import { ICniNodeLayout } from '../cni-paths';
+import { ICniNodeLayout } from '../layout/layout';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
 import type { FindingDetails } from './_define';

@@ -1,7 +1,7 @@
-import { ICniNodeLayout } from '../cni-paths';
 import { Model } from './_model';
 import { Finding, ManifestObject, Severity } from './finding';
 import { RULES } from './index';
+import { ICniNodeLayout } from '../layout/layout';
 
 /**
  * What one rule checks and which failure it answers.

@@ -1,0 +1,95 @@
+import * as facts from '../cni/facts';
+import { HostPath } from '../paths';
+
+/**
+ * Options for a primary network that is not k3s's embedded flannel.
+ */
+export interface ExternalPrimaryCniOptions {
+  /** The name of the CNI, for messages (for example `cilium` or `calico`). */
+  readonly name: string;
+  /**
+   * The file name of its config in the node's CNI config dir (for example `05-cilium.conflist`).
+   * @default - left to Multus's auto-detection (the first config file that is not Multus's own)
+   */
+  readonly configFileName?: string;
+  /**
+   * A host file that exists once that CNI is ready on the node.
+   * @default - none: Multus starts without waiting for the primary network
+   */
+  readonly readinessIndicatorFile?: string;
+  /**
+   * The cniVersion of its config.
+   * @default - unknown
+   */
+  readonly cniVersion?: string;
+  /**
+   * Plugins that CNI installs into the node's CNI bin dir itself (its own plugin, and for
+   * example `host-local`, `portmap` or `bandwidth` where it ships them).
+   * @default []
+   */
+  readonly plugins?: string[];
+}
+
+/**
+ * The primary (cluster) network of a node: the CNI that gives every pod `eth0`.
+ */
+export class PrimaryCni {
+  /**
+   * k3s's embedded flannel: `10-flannel.conflist`, network `cbr0`, cniVersion 1.0.0, ready when
+   * `/run/flannel/subnet.env` exists.
+   */
+  public static k3sFlannel(): PrimaryCni {
+    return new PrimaryCni(
+      'flannel', true, facts.K3S_FLANNEL_CONFIG_FILE, facts.K3S_FLANNEL_NETWORK_NAME,
+      HostPath.of(facts.FLANNEL_SUBNET_ENV), [], facts.K3S_FLANNEL_CNI_VERSION,
+    );
+  }
+
+  /**
+   * A CNI the user runs in place of k3s's flannel (k3s started with `--flannel-backend=none`),
+   * such as Cilium or Calico. containerd then uses its default CNI dirs.
+   */
+  public static external(options: ExternalPrimaryCniOptions): PrimaryCni {
+    if (!options.name) throw new Error('PrimaryCni.external: name must be set (for example "cilium")');
+    if (options.configFileName !== undefined && (options.configFileName.includes('/') || !/\.(conf|conflist|json)$/.test(options.configFileName))) {
+      throw new Error(`PrimaryCni.external: configFileName must be a file name ending in .conf, .conflist or .json, got ${JSON.stringify(options.configFileName)}`);
+    }
+    if (options.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(options.cniVersion)) {
+      throw new Error(`PrimaryCni.external: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(options.cniVersion)}`);
+    }
+    return new PrimaryCni(
+      options.name, false, options.configFileName, undefined,
+      options.readinessIndicatorFile === undefined ? undefined : HostPath.of(options.readinessIndicatorFile),
+      [...(options.plugins ?? [])], options.cniVersion,
+    );
+  }
+
+  /** The name of the CNI. */
+  public readonly name: string;
+  /** Its config file name in the CNI config dir, when known. */
+  public readonly configFileName?: string;
+  /** Its network name, when known. */
+  public readonly networkName?: string;
+  /** Its readiness file on the host, when it has one. */
+  public readonly readinessIndicatorFile?: HostPath;
+  /** The cniVersion of its config, when known. */
+  public readonly cniVersion?: string;
+  /** Plugins it installs into the CNI bin dir. */
+  public readonly plugins: string[];
+  /** @internal */
+  public readonly _embedded: boolean;
+
+  private constructor(
+    name: string, embedded: boolean, configFileName: string | undefined, networkName: string | undefined,
+    readinessIndicatorFile: HostPath | undefined, plugins: string[], cniVersion?: string,
+  ) {
+    this.cniVersion = cniVersion;
+    this.name = name;
+    this._embedded = embedded;
+    this.configFileName = configFileName;
+    this.networkName = networkName;
+    this.readinessIndicatorFile = readinessIndicatorFile;
+    this.plugins = plugins;
+  }
+}
+
