@@ -4,33 +4,18 @@ import { Construct } from 'constructs';
 import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
-import { K3sCniPaths } from './cni-paths';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
+import { NODE_DAEMON_NAMESPACE, NodeDaemonProps, nodeLayout } from './node-daemon';
 import { PodPath } from './paths';
 
 /** Props for `DhcpDaemon`. */
-export interface DhcpDaemonProps {
-  /**
-   * The CNI layout of the nodes.
-   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
-   */
-  readonly paths?: ICniNodeLayout;
-  /**
-   * The namespace.
-   * @default 'kube-system'
-   */
-  readonly namespace?: string;
+export interface DhcpDaemonProps extends NodeDaemonProps {
   /**
    * An image with a POSIX shell; the daemon binary itself comes from the node's bin dir.
    * @default 'busybox:1.36.1'
    */
   readonly image?: string;
-  /**
-   * Node labels the daemon is restricted to.
-   * @default { 'kubernetes.io/os': 'linux' }
-   */
-  readonly nodeSelector?: { [label: string]: string };
 }
 
 /**
@@ -47,11 +32,11 @@ export class DhcpDaemon extends Construct {
   public constructor(scope: Construct, id: string, props: DhcpDaemonProps = {}) {
     super(scope, id);
     const image = pinnedImage('DhcpDaemon', 'image', props.image ?? facts.BUSYBOX_IMAGE);
-    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    this.paths = nodeLayout(this, props);
     const layout = this.paths;
     const labels = { app: 'cni-dhcp-daemon' };
     this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
-      metadata: { name: 'cni-dhcp-daemon', namespace: props.namespace ?? 'kube-system', labels },
+      metadata: { name: 'cni-dhcp-daemon', namespace: props.namespace ?? NODE_DAEMON_NAMESPACE, labels },
       podMetadata: { labels },
       hostNetwork: true,
       securityContext: { ensureNonRoot: false },

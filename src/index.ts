@@ -2,6 +2,8 @@ export * from './paths';
 export * from './mount-table';
 export * from './layout';
 export * from './cni-paths';
+export * from './node-daemon';
+export * from './multus-log-level';
 export * from './multus-thick';
 export * from './rules/finding';
 export * from './rules/multus-rules';

@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
-import { K3sCniPaths } from './cni-paths';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
+import { NODE_DAEMON_NAMESPACE, NodeDaemonProps, nodeLayout } from './node-daemon';
 import { HostPath, PodPath } from './paths';
 
 /**
@@ -55,13 +55,11 @@ export interface KubeconfigPermission {
   readonly verbs: string[];
 }
 
-/** Props for `MultusKubeconfigJob`. */
-export interface MultusKubeconfigJobProps {
-  /**
-   * The node layout.
-   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
-   */
-  readonly paths?: ICniNodeLayout;
+/**
+ * Props for `MultusKubeconfigJob`. Its `nodeSelector` must take in every node whose CNI reads the
+ * file it writes.
+ */
+export interface MultusKubeconfigJobProps extends NodeDaemonProps {
   /**
    * The host file to write.
    * @default - `<CNI config dir>/multus.d/multus.kubeconfig`, where the thin plugin looks
@@ -72,11 +70,6 @@ export interface MultusKubeconfigJobProps {
    * @default 'multus-kubeconfig'
    */
   readonly name?: string;
-  /**
-   * The namespace.
-   * @default 'kube-system'
-   */
-  readonly namespace?: string;
   /**
    * What the consumer needs, and nothing more.
    * @default - what the thin Multus plugin does: get pods, update pods/status, get NetworkAttachmentDefinitions, create and patch events
@@ -96,11 +89,6 @@ export interface MultusKubeconfigJobProps {
    * @default false
    */
   readonly longLivedToken?: boolean;
-  /**
-   * Node labels to restrict the writer to (it must run on every node whose CNI reads the file).
-   * @default { 'kubernetes.io/os': 'linux' }
-   */
-  readonly nodeSelector?: { [label: string]: string };
 }
 
 /** What the thin Multus plugin does in the API. */
@@ -131,11 +119,11 @@ export class MultusKubeconfigJob extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultusKubeconfigJobProps = {}) {
     super(scope, id);
-    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    this.paths = nodeLayout(this, props);
     this.hostPath = props.hostPath ? HostPath.of(props.hostPath) : this.paths.confDir.join('multus.d', 'multus.kubeconfig');
     if (this.hostPath.parent.isSame(HostPath.ROOT)) throw new Error(`MultusKubeconfigJob: hostPath ${this.hostPath} lies directly in "/"; put it in a dir of its own`);
     const name = props.name ?? 'multus-kubeconfig';
-    const namespace = props.namespace ?? 'kube-system';
+    const namespace = props.namespace ?? NODE_DAEMON_NAMESPACE;
     const interval = (props.checkInterval ?? Duration.seconds(60)).toSeconds();
     if (interval < 1) throw new Error(`MultusKubeconfigJob: checkInterval must be at least one second, got ${interval}s`);
 

@@ -6,25 +6,12 @@ import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod'
 import { AppValidator } from './_validator';
 import { daemonConfigHostPaths } from './cni/daemon-config';
 import * as facts from './cni/facts';
-import { K3sCniPaths } from './cni-paths';
 import { NAD_CRD } from './imports/crds';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
+import { MultusLogLevel } from './multus-log-level';
+import { NODE_DAEMON_NAMESPACE, NodeDaemonProps, nodeLayout } from './node-daemon';
 import { HostPath, PodPath } from './paths';
-
-/**
- * Log levels of the Multus daemon (multus pkg/logging).
- */
-export enum MultusLogLevel {
-  /** Only panics: the daemon's own default. */
-  PANIC = 'panic',
-  /** Errors. */
-  ERROR = 'error',
-  /** Each ADD and DEL with its result. */
-  VERBOSE = 'verbose',
-  /** Everything, including the configs passed to delegates. */
-  DEBUG = 'debug',
-}
 
 /**
  * Per-node client certificates for the daemon, in place of its ServiceAccount token
@@ -57,17 +44,7 @@ export interface PerNodeCertificateOptions {
 /**
  * Props for `MultusThick`.
  */
-export interface MultusThickProps {
-  /**
-   * The CNI layout of the nodes the daemon runs on.
-   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
-   */
-  readonly paths?: ICniNodeLayout;
-  /**
-   * The namespace of the daemon, its ServiceAccount and its ConfigMap.
-   * @default 'kube-system'
-   */
-  readonly namespace?: string;
+export interface MultusThickProps extends NodeDaemonProps {
   /**
    * The base name of the objects: ServiceAccount, ClusterRole and binding `<name>`, ConfigMap
    * `<name>-daemon-config`, DaemonSet `kube-<name>-ds`.
@@ -150,11 +127,6 @@ export interface MultusThickProps {
    */
   readonly metricsPort?: number;
   /**
-   * Node labels the daemon is restricted to.
-   * @default { 'kubernetes.io/os': 'linux' }
-   */
-  readonly nodeSelector?: { [label: string]: string };
-  /**
    * Tolerate every taint, so that every node gets secondary networks (the daemon is node-critical).
    * @default true
    */
@@ -225,12 +197,12 @@ export class MultusThick extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultusThickProps = {}) {
     super(scope, id);
-    const namespace = props.namespace ?? 'kube-system';
+    const namespace = props.namespace ?? NODE_DAEMON_NAMESPACE;
     const name = props.name ?? 'multus';
     const image = pinnedImage('MultusThick', 'image', props.image ?? facts.MULTUS_THICK_IMAGE);
     const pluginsImage = pinnedImage('MultusThick', 'pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE);
     this.pluginsCustom = props.pluginsImage !== undefined;
-    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    this.paths = nodeLayout(this, props);
     this.extraPlugins = [...(props.extraPlugins ?? [])];
     this.replaceBundled = props.replaceBundledPlugins ?? false;
     checkProps(props, this.pluginsCustom);

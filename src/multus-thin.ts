@@ -5,21 +5,14 @@ import { addInstallers, pluginsForApp } from './_installers';
 import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
-import { K3sCniPaths } from './cni-paths';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
-import { MultusLogLevel } from './multus-thick';
+import { MultusLogLevel } from './multus-log-level';
+import { NODE_DAEMON_NAMESPACE, NodeDaemonProps, nodeLayout } from './node-daemon';
 import { HostPath, PodPath } from './paths';
 
 /** Props for `MultusThin`. */
-export interface MultusThinProps {
-  /**
-   * The CNI layout of the nodes.
-   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
-   */
-  readonly paths?: ICniNodeLayout;
-  /** The namespace. @default 'kube-system' */
-  readonly namespace?: string;
+export interface MultusThinProps extends NodeDaemonProps {
   /** Base name of the objects. @default 'multus' */
   readonly name?: string;
   /**
@@ -41,8 +34,6 @@ export interface MultusThinProps {
   readonly cniVersion?: string;
   /** Log level of the thin plugin. @default MultusLogLevel.VERBOSE */
   readonly logLevel?: MultusLogLevel;
-  /** Node labels. @default { 'kubernetes.io/os': 'linux' } */
-  readonly nodeSelector?: { [label: string]: string };
 }
 
 /**
@@ -66,10 +57,10 @@ export class MultusThin extends Construct {
     super(scope, id);
     this.props = props;
     const name = props.name ?? 'multus';
-    const namespace = props.namespace ?? 'kube-system';
+    const namespace = props.namespace ?? NODE_DAEMON_NAMESPACE;
     const image = pinnedImage('MultusThin', 'image', props.image ?? facts.MULTUS_THIN_IMAGE);
     pinnedImage('MultusThin', 'pluginsImage', props.pluginsImage ?? facts.REFERENCE_PLUGINS_IMAGE);
-    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    this.paths = nodeLayout(this, props);
     const layout = this.paths;
     this.kubeconfigHostPath = layout.confDir.join('multus.d', 'multus.kubeconfig');
 

@@ -4,29 +4,20 @@ import { Construct } from 'constructs';
 import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
-import { K3sCniPaths } from './cni-paths';
 import { WHEREABOUTS_IPPOOLS_CRD, WHEREABOUTS_NODESLICEPOOLS_CRD, WHEREABOUTS_OVERLAPPING_CRD } from './imports/crds';
 import { Ipam, WhereaboutsIpamOptions } from './ipam';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
+import { NODE_DAEMON_NAMESPACE, NodeDaemonProps, nodeLayout } from './node-daemon';
 import { HostPath, PodPath } from './paths';
 
 /** Props for `Whereabouts`. */
-export interface WhereaboutsProps {
-  /**
-   * The CNI layout of the nodes.
-   * @default - a `K3sCniPaths` with k3s's defaults, created as the child `Paths`
-   */
-  readonly paths?: ICniNodeLayout;
-  /** The namespace. @default 'kube-system' */
-  readonly namespace?: string;
+export interface WhereaboutsProps extends NodeDaemonProps {
   /**
    * The Whereabouts image; moving tags are refused.
    * @default 'ghcr.io/k8snetworkplumbingwg/whereabouts:v0.9.4'
    */
   readonly image?: string;
-  /** Node labels. @default { 'kubernetes.io/os': 'linux' } */
-  readonly nodeSelector?: { [label: string]: string };
 }
 
 /**
@@ -51,8 +42,8 @@ export class Whereabouts extends Construct {
   public constructor(scope: Construct, id: string, props: WhereaboutsProps = {}) {
     super(scope, id);
     const image = pinnedImage('Whereabouts', 'image', props.image ?? facts.WHEREABOUTS_IMAGE);
-    const namespace = props.namespace ?? 'kube-system';
-    this.paths = props.paths ?? new K3sCniPaths(this, 'Paths');
+    const namespace = props.namespace ?? NODE_DAEMON_NAMESPACE;
+    this.paths = nodeLayout(this, props);
     const layout = this.paths;
     this.configurationPath = layout.confDir.join('whereabouts.d', 'whereabouts.conf');
     this.kubeconfigHostPath = layout.confDir.join('whereabouts.d', 'whereabouts.kubeconfig');
