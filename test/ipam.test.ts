@@ -117,3 +117,63 @@ describe('address arithmetic', () => {
     expect(() => parseIp('ips[0]', '10.1.2.300/24', true)).toThrow(/^ips\[0\]: "10.1.2.300\/24" is not a valid IPv4 CIDR/);
   });
 });
+
+describe('Ipam.fromConfig: a manifest\'s IPAM, judged by the code that builds the library\'s own', () => {
+  const refusal = (f: () => unknown): string | undefined => {
+    try {
+      f();
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  test('names the manifest\'s keys, not the factory\'s options', () => {
+    expect(refusal(() => Ipam.fromConfig({ type: 'host-local', ranges: [[{ subnet: '10.0.0.0/24' }], [{ subnet: '192.168.1.200/24' }]] })))
+      .toMatch(/^ranges\[1\]\[0\]\.subnet: 192\.168\.1\.200\/24 has host bits set .*the subnet is 192\.168\.1\.0\/24: use rangeStart\/rangeEnd for a part of it, or static IPAM with the address 192\.168\.1\.200\/24 for one fixed address$/);
+    expect(refusal(() => Ipam.fromConfig({ type: 'whereabouts', range: '192.168.1.0/24', range_start: '192.168.1.50', range_end: '192.168.1.10' })))
+      .toBe('range_start 192.168.1.50 comes after range_end 192.168.1.10; swap them');
+    expect(refusal(() => Ipam.fromConfig({ type: 'static', addresses: [{ address: '192.168.1.0/24' }] })))
+      .toMatch(/^addresses\[0\]\.address: 192\.168\.1\.0\/24 is the network address of its subnet/);
+    expect(refusal(() => Ipam.fromConfig({ type: 'host-local', subnet: '192.168.1.0/24', rangeStart: '192.168.1.0' })))
+      .toMatch(/^ipam\.rangeStart: 192\.168\.1\.0 is the network address of 192\.168\.1\.0\/24/);
+  });
+
+  test('says what is wrong with a shape, where the old mapping threw a raw TypeError', () => {
+    expect(refusal(() => Ipam.fromConfig({ type: 'host-local', ranges: [[{ subnet: '10.0.0.0/24' }]], routes: [null] })))
+      .toBe('routes[0]: must be an object with dst, got null');
+    expect(refusal(() => Ipam.fromConfig({ type: 'host-local', ranges: [[{ subnet: 10 }]] }))).toBe('ranges[0][0].subnet: must be a string, got 10');
+    expect(refusal(() => Ipam.fromConfig({ type: 'host-local', ranges: {} }))).toBe('ranges: must be a list, got {}');
+    expect(refusal(() => Ipam.fromConfig('host-local'))).toBe('ipam: must be an object, got "host-local"');
+  });
+
+  test('takes what it does not judge as written: no IPAM, DHCP, static from each pod\'s request, other plugins', () => {
+    for (const ipam of [undefined, { type: 'dhcp' }, { type: 'static' }, { type: 'whereabouts', ipRanges: [{ range: '10.0.0.0/24' }] }, { type: 'calico-ipam', assign_ipv4: 'true' }]) {
+      expect(refusal(() => Ipam.fromConfig(ipam))).toBeUndefined();
+    }
+    expect(Ipam.fromConfig({ type: 'calico-ipam', assign_ipv4: 'true' }).toJson()).toEqual({ type: 'calico-ipam', assign_ipv4: 'true' });
+  });
+
+  test('accepts what the factory accepts and refuses what it refuses, on generated ranges', () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    const address = fc.tuple(octet, octet).map(([a, b]) => `192.168.${a}.${b}`);
+    const range = fc.record({
+      subnet: fc.tuple(octet, octet, fc.integer({ min: 16, max: 32 })).map(([a, b, p]) => `192.168.${a}.${b}/${p}`),
+      rangeStart: fc.option(address, { nil: undefined }),
+      rangeEnd: fc.option(address, { nil: undefined }),
+      gateway: fc.option(address, { nil: undefined }),
+    });
+    fc.assert(fc.property(range, fc.option(fc.constantFrom('0.0.0.0/0', '10.0.0.1/8', '10.0.0.0/8'), { nil: undefined }), (r, dst) => {
+      const routes = dst === undefined ? undefined : [{ dst }];
+      const json = JSON.parse(JSON.stringify({ type: 'host-local', ranges: [[r]], routes }));
+      const byFactory = refusal(() => Ipam.hostLocal({ rangeSets: [[r]], routes }));
+      const byConfig = refusal(() => Ipam.fromConfig(json));
+      // The same verdict, and the same reason with the manifest's name for the field.
+      expect(byConfig === undefined).toBe(byFactory === undefined);
+      if (byFactory !== undefined) {
+        expect(byConfig!.replace(/ or static IPAM with the address \S+ for/, ' or Ipam.fixedAddress for'))
+          .toBe(byFactory.replace(/^Ipam\.hostLocal: rangeSets\[0\]/, 'ranges[0]').replace(/^Ipam\.hostLocal: /, '').replace(/ or Ipam\.fixedAddress\("[^"]+"\) for/, ' or Ipam.fixedAddress for'));
+      }
+    }), { numRuns: 2000, seed: 4242 });
+  });
+});

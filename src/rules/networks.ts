@@ -5,7 +5,7 @@ import { pluginTypes } from '../cni/plugins';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
 import { nadKey, parsedConfig, readConfig } from './_helpers';
-import { Obj } from './_model';
+import { Obj, truncate } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
 
@@ -196,50 +196,27 @@ export const nadIpam = defineRule({
   severity: Severity.ERROR,
   summary: 'The IPAM of every NetworkAttachmentDefinition passes the same checks as the library\'s Ipam (host bits, ranges, gateways, families).',
   catches: '`Network has host bits set` (an address used as a subnet), and configs the plugins accept that hand out a network or gateway address.',
+  // Ipam.fromConfig is the code that builds the library's own IPAM, naming the manifest's keys.
   check: (m, report) => m.nads.flatMap((nad) => {
     const config = parsedConfig(nad);
-    const plugins = Array.isArray(config?.plugins) ? config.plugins : [config];
-    return plugins.flatMap((p: any) => {
-      const problem = ipamProblem(p?.ipam);
-      return problem ? [report(nad, {
-        field: 'spec.config.ipam',
-        found: JSON.stringify(p.ipam).slice(0, 160),
-        expected: 'an IPAM config that host-local or static accepts and that hands out only host addresses',
-        message: problem,
-        fix: 'correct the address as the message says',
-      })] : [];
+    const plugins: [string, any][] = Array.isArray(config?.plugins)
+      ? config.plugins.map((p: any, i: number) => [`spec.config.plugins[${i}].ipam`, p])
+      : [['spec.config.ipam', config]];
+    return plugins.flatMap(([field, p]) => {
+      try {
+        Ipam.fromConfig(p?.ipam);
+        return [];
+      } catch (e) {
+        return [report(nad, {
+          field,
+          found: truncate(JSON.stringify(p.ipam) ?? String(p.ipam), 160),
+          expected: 'an IPAM config that host-local or static accepts and that hands out only host addresses',
+          message: (e as Error).message,
+          fix: 'correct the field the message names as it says',
+        })];
+      }
     });
   }),
 });
 
-/** What Ipam's factories say about a host-local or static IPAM section, or undefined when it passes. */
-function ipamProblem(ipam: any): string | undefined {
-  try {
-    if (ipam?.type === 'host-local') {
-      const sets = asArray(ipam.ranges).map((set) => asArray(set).map((r) => ({
-        subnet: r?.subnet, rangeStart: r?.rangeStart, rangeEnd: r?.rangeEnd, gateway: r?.gateway,
-      })));
-      // The old single-range form: subnet at the top of the IPAM section.
-      if (sets.length === 0 && ipam.subnet !== undefined) {
-        sets.push([{ subnet: ipam.subnet, rangeStart: ipam.rangeStart, rangeEnd: ipam.rangeEnd, gateway: ipam.gateway }]);
-      }
-      Ipam.hostLocal({ rangeSets: sets, routes: asArray(ipam.routes) });
-    } else if (ipam?.type === 'whereabouts' && typeof ipam.range === 'string') {
-      Ipam.whereabouts({
-        range: ipam.range,
-        rangeStart: ipam.range_start,
-        rangeEnd: ipam.range_end,
-        exclude: asArray(ipam.exclude).map(String),
-        gateway: ipam.gateway,
-        routes: asArray(ipam.routes),
-        configurationPath: typeof ipam.configuration_path === 'string' ? ipam.configuration_path : '/',
-      });
-    } else if (ipam?.type === 'static' && asArray(ipam.addresses).length > 0) {
-      // Without addresses, static takes them from each pod's request (runtime config): legitimate.
-      Ipam.staticAddresses({ addresses: asArray(ipam.addresses), routes: asArray(ipam.routes) });
-    }
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.replace(/^Ipam\.\w+: /, '');
-  }
-}
+
