@@ -5,51 +5,59 @@ import { PrimaryCni } from './layout/primary-cni';
 import { HostPath } from './paths';
 
 /**
+ * A node layout as a construct of the app: it writes nothing, and every object of the app is judged
+ * against its layout when the app is synthesized. `K3sCniPaths` and `StandardCniPaths` are such
+ * constructs; `K3sLayout` and `StandardLayout` are the same layouts as plain values.
+ */
+export abstract class CniNodeLayoutConstruct extends Construct implements ICniNodeLayout {
+  /** The layout, as a plain value. */
+  public readonly layout: ICniNodeLayout;
+
+  protected constructor(scope: Construct, id: string, layout: ICniNodeLayout) {
+    super(scope, id);
+    this.layout = layout;
+    AppValidator.of(this).register(this);
+  }
+
+  public get layoutName(): string { return this.layout.layoutName; }
+  public get confDir(): HostPath { return this.layout.confDir; }
+  public get binDir(): HostPath { return this.layout.binDir; }
+  public get binDirMountRoot(): HostPath { return this.layout.binDirMountRoot; }
+  public get bundledPlugins(): string[] { return this.layout.bundledPlugins; }
+  public get primaryNetworkConfigFile(): string | undefined { return this.layout.primaryNetworkConfigFile; }
+  public get primaryNetworkName(): string | undefined { return this.layout.primaryNetworkName; }
+  public get primaryNetworkCniVersion(): string | undefined { return this.layout.primaryNetworkCniVersion; }
+  public get readinessIndicatorFile(): HostPath | undefined { return this.layout.readinessIndicatorFile; }
+  public get primaryConfigManagedByDistribution(): boolean { return this.layout.primaryConfigManagedByDistribution; }
+}
+
+/**
  * Props for `K3sCniPaths`: those of `K3sLayout`.
  */
 export interface K3sCniPathsProps extends K3sLayoutProps {}
 
 /**
- * The CNI layout of a k3s node (see `K3sLayout`, the same as a plain value), as a construct in the
- * app: every object of the app is judged against it when the app is synthesized. It writes nothing.
+ * The CNI layout of a k3s node (see `K3sLayout`) as a construct of the app.
  */
-export class K3sCniPaths extends Construct implements ICniNodeLayout {
-  public readonly layoutName: string;
+export class K3sCniPaths extends CniNodeLayoutConstruct {
   /** k3s's data dir. */
   public readonly dataDir: HostPath;
-  public readonly confDir: HostPath;
-  public readonly binDir: HostPath;
-  public readonly binDirMountRoot: HostPath;
-  public readonly bundledPlugins: string[];
-  public readonly primaryNetworkConfigFile?: string;
-  public readonly primaryNetworkName?: string;
-  public readonly primaryNetworkCniVersion?: string;
-  public readonly readinessIndicatorFile?: HostPath;
-  public readonly primaryConfigManagedByDistribution: boolean;
   /** The node's primary network. */
   public readonly primaryCni: PrimaryCni;
 
   public constructor(scope: Construct, id: string, props: K3sCniPathsProps = {}) {
-    super(scope, id);
-    let layout: K3sLayout;
-    try {
-      layout = new K3sLayout(props);
-    } catch (e) {
-      throw new Error((e as Error).message.replace(/^K3sLayout: /, 'K3sCniPaths: '));
-    }
-    this.layoutName = layout.layoutName;
-    this.dataDir = layout.dataDir;
-    this.confDir = layout.confDir;
-    this.binDir = layout.binDir;
-    this.binDirMountRoot = layout.binDirMountRoot;
-    this.bundledPlugins = layout.bundledPlugins;
-    this.primaryNetworkConfigFile = layout.primaryNetworkConfigFile;
-    this.primaryNetworkName = layout.primaryNetworkName;
-    this.primaryNetworkCniVersion = layout.primaryNetworkCniVersion;
-    this.readinessIndicatorFile = layout.readinessIndicatorFile;
-    this.primaryConfigManagedByDistribution = layout.primaryConfigManagedByDistribution;
-    this.primaryCni = layout.primaryCni;
-    AppValidator.of(this).register(this);
+    super(scope, id, k3sLayout(props));
+    this.dataDir = (this.layout as K3sLayout).dataDir;
+    this.primaryCni = (this.layout as K3sLayout).primaryCni;
+  }
+}
+
+/** The value of a K3sCniPaths, with its errors in the construct's name. */
+function k3sLayout(props: K3sCniPathsProps): K3sLayout {
+  try {
+    return new K3sLayout(props);
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/^K3sLayout: /, 'K3sCniPaths: '));
   }
 }
 
@@ -59,34 +67,10 @@ export class K3sCniPaths extends Construct implements ICniNodeLayout {
 export interface StandardCniPathsProps extends StandardLayoutProps {}
 
 /**
- * The standard layout (see `StandardLayout`, the same as a plain value), as a construct in the
- * app: every object of the app is judged against it when the app is synthesized. It writes nothing.
+ * The standard layout (see `StandardLayout`) as a construct of the app.
  */
-export class StandardCniPaths extends Construct implements ICniNodeLayout {
-  public readonly layoutName: string;
-  public readonly confDir: HostPath;
-  public readonly binDir: HostPath;
-  public readonly binDirMountRoot: HostPath;
-  public readonly bundledPlugins: string[];
-  public readonly primaryNetworkConfigFile?: string;
-  public readonly primaryNetworkName?: string;
-  public readonly primaryNetworkCniVersion?: string;
-  public readonly readinessIndicatorFile?: HostPath;
-  public readonly primaryConfigManagedByDistribution: boolean;
-
+export class StandardCniPaths extends CniNodeLayoutConstruct {
   public constructor(scope: Construct, id: string, props: StandardCniPathsProps = {}) {
-    super(scope, id);
-    const layout = new StandardLayout(props);
-    this.layoutName = layout.layoutName;
-    this.confDir = layout.confDir;
-    this.binDir = layout.binDir;
-    this.binDirMountRoot = layout.binDirMountRoot;
-    this.bundledPlugins = layout.bundledPlugins;
-    this.primaryNetworkConfigFile = layout.primaryNetworkConfigFile;
-    this.primaryNetworkName = layout.primaryNetworkName;
-    this.primaryNetworkCniVersion = layout.primaryNetworkCniVersion;
-    this.readinessIndicatorFile = layout.readinessIndicatorFile;
-    this.primaryConfigManagedByDistribution = layout.primaryConfigManagedByDistribution;
-    AppValidator.of(this).register(this);
+    super(scope, id, new StandardLayout(props));
   }
 }

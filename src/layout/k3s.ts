@@ -1,7 +1,7 @@
 import * as facts from '../cni/facts';
 import { HostPath } from '../paths';
-import { ICniNodeLayout, uniqueSorted } from './layout';
-import { PrimaryCni } from './primary-cni';
+import { CniNodeLayout, ICniNodeLayout, uniqueSorted } from './layout';
+import { PrimaryCni, primaryNetworkFields } from './primary-cni';
 
 /**
  * Props for `K3sLayout` (and `K3sCniPaths`).
@@ -44,51 +44,49 @@ export interface K3sLayoutProps {
  * macvlan, ipvlan, static or dhcp). Releases before the fixed `data/cni` dir are the opt-in
  * `legacyVersionedBinDir`.
  */
-export class K3sLayout implements ICniNodeLayout {
-  public readonly layoutName = 'k3s';
+export class K3sLayout extends CniNodeLayout {
   /** k3s's data dir. */
   public readonly dataDir: HostPath;
-  public readonly confDir: HostPath;
-  public readonly binDir: HostPath;
-  public readonly binDirMountRoot: HostPath;
-  public readonly bundledPlugins: string[];
-  public readonly primaryNetworkConfigFile?: string;
-  public readonly primaryNetworkName?: string;
-  public readonly primaryNetworkCniVersion?: string;
-  public readonly readinessIndicatorFile?: HostPath;
-  public readonly primaryConfigManagedByDistribution: boolean;
   /** The node's primary network. */
   public readonly primaryCni: PrimaryCni;
 
   public constructor(props: K3sLayoutProps = {}) {
-    this.dataDir = HostPath.of(props.dataDir ?? facts.K3S_DEFAULT_DATA_DIR);
-    if (this.dataDir.isSame(HostPath.ROOT)) {
-      throw new Error(`K3sLayout: dataDir must be k3s's --data-dir, not "/"; the default is ${facts.K3S_DEFAULT_DATA_DIR}`);
-    }
-    this.primaryCni = props.primaryCni ?? PrimaryCni.k3sFlannel();
-    const extra = props.extraAvailablePlugins ?? [];
-    if (this.primaryCni._embedded) {
-      this.confDir = this.dataDir.join(facts.K3S_CONF_DIR_UNDER_DATA);
-      this.binDir = this.dataDir.join(props.legacyVersionedBinDir ? facts.K3S_LEGACY_BIN_DIR_UNDER_DATA : facts.K3S_BIN_DIR_UNDER_DATA);
-      this.binDirMountRoot = this.dataDir.join(facts.K3S_SYMLINK_ROOT_UNDER_DATA);
-      this.bundledPlugins = uniqueSorted([...facts.K3S_BUNDLED_PLUGINS, ...extra]);
-      // k3s writes 10-flannel.conflist at every start.
-      this.primaryConfigManagedByDistribution = true;
-    } else {
-      if (props.legacyVersionedBinDir) {
-        throw new Error(
-          `K3sLayout: legacyVersionedBinDir is set, but primaryCni is "${this.primaryCni.name}": with ` +
-          `--flannel-backend=none k3s sets no CNI dirs and containerd uses ${facts.STANDARD_BIN_DIR}; remove legacyVersionedBinDir`);
-      }
-      this.confDir = HostPath.of(facts.STANDARD_CONF_DIR);
-      this.binDir = HostPath.of(facts.STANDARD_BIN_DIR);
-      this.binDirMountRoot = this.binDir;
-      this.bundledPlugins = uniqueSorted([...this.primaryCni.plugins, ...extra]);
-      this.primaryConfigManagedByDistribution = false;
-    }
-    this.primaryNetworkConfigFile = this.primaryCni.configFileName;
-    this.primaryNetworkName = this.primaryCni.networkName;
-    this.primaryNetworkCniVersion = this.primaryCni.cniVersion;
-    this.readinessIndicatorFile = this.primaryCni.readinessIndicatorFile;
+    const dataDir = HostPath.of(props.dataDir ?? facts.K3S_DEFAULT_DATA_DIR);
+    const primaryCni = props.primaryCni ?? PrimaryCni.k3sFlannel();
+    super({ layoutName: 'k3s', ...k3sDirs(dataDir, primaryCni, props), ...primaryNetworkFields(primaryCni) });
+    this.dataDir = dataDir;
+    this.primaryCni = primaryCni;
   }
+}
+
+/** The dirs and plugins of a k3s node: its own with the embedded flannel, containerd's defaults without. */
+function k3sDirs(dataDir: HostPath, primaryCni: PrimaryCni, props: K3sLayoutProps):
+Pick<ICniNodeLayout, 'confDir' | 'binDir' | 'binDirMountRoot' | 'bundledPlugins' | 'primaryConfigManagedByDistribution'> {
+  if (dataDir.isSame(HostPath.ROOT)) {
+    throw new Error(`K3sLayout: dataDir must be k3s's --data-dir, not "/"; the default is ${facts.K3S_DEFAULT_DATA_DIR}`);
+  }
+  const extra = props.extraAvailablePlugins ?? [];
+  if (primaryCni._embedded) {
+    return {
+      confDir: dataDir.join(facts.K3S_CONF_DIR_UNDER_DATA),
+      binDir: dataDir.join(props.legacyVersionedBinDir ? facts.K3S_LEGACY_BIN_DIR_UNDER_DATA : facts.K3S_BIN_DIR_UNDER_DATA),
+      binDirMountRoot: dataDir.join(facts.K3S_SYMLINK_ROOT_UNDER_DATA),
+      bundledPlugins: uniqueSorted([...facts.K3S_BUNDLED_PLUGINS, ...extra]),
+      // k3s writes 10-flannel.conflist at every start.
+      primaryConfigManagedByDistribution: true,
+    };
+  }
+  if (props.legacyVersionedBinDir) {
+    throw new Error(
+      `K3sLayout: legacyVersionedBinDir is set, but primaryCni is "${primaryCni.name}": with ` +
+      `--flannel-backend=none k3s sets no CNI dirs and containerd uses ${facts.STANDARD_BIN_DIR}; remove legacyVersionedBinDir`);
+  }
+  const binDir = HostPath.of(facts.STANDARD_BIN_DIR);
+  return {
+    confDir: HostPath.of(facts.STANDARD_CONF_DIR),
+    binDir,
+    binDirMountRoot: binDir,
+    bundledPlugins: uniqueSorted([...primaryCni.plugins, ...extra]),
+    primaryConfigManagedByDistribution: false,
+  };
 }

@@ -59,6 +59,36 @@ export function layoutKey(l: ICniNodeLayout): string {
     l.primaryConfigManagedByDistribution]);
 }
 
+/**
+ * A node layout with every field set once. `K3sLayout` and `StandardLayout` compute their fields
+ * from their props; a layout of another distribution extends this class the same way.
+ */
+export abstract class CniNodeLayout implements ICniNodeLayout {
+  public readonly layoutName: string;
+  public readonly confDir: HostPath;
+  public readonly binDir: HostPath;
+  public readonly binDirMountRoot: HostPath;
+  public readonly bundledPlugins: string[];
+  public readonly primaryNetworkConfigFile?: string;
+  public readonly primaryNetworkName?: string;
+  public readonly primaryNetworkCniVersion?: string;
+  public readonly readinessIndicatorFile?: HostPath;
+  public readonly primaryConfigManagedByDistribution: boolean;
+
+  protected constructor(fields: ICniNodeLayout) {
+    this.layoutName = fields.layoutName;
+    this.confDir = fields.confDir;
+    this.binDir = fields.binDir;
+    this.binDirMountRoot = fields.binDirMountRoot;
+    this.bundledPlugins = [...fields.bundledPlugins];
+    this.primaryNetworkConfigFile = fields.primaryNetworkConfigFile;
+    this.primaryNetworkName = fields.primaryNetworkName;
+    this.primaryNetworkCniVersion = fields.primaryNetworkCniVersion;
+    this.readinessIndicatorFile = fields.readinessIndicatorFile;
+    this.primaryConfigManagedByDistribution = fields.primaryConfigManagedByDistribution;
+  }
+}
+
 /** Names listed once each, sorted. */
 export function uniqueSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();

@@ -1,5 +1,6 @@
 import * as facts from '../cni/facts';
 import { HostPath } from '../paths';
+import type { ICniNodeLayout } from './layout';
 
 /**
  * Options for a primary network that is not k3s's embedded flannel.
@@ -93,3 +94,13 @@ export class PrimaryCni {
   }
 }
 
+/** What a layout takes from its primary network (nothing is known of an unnamed one). */
+export function primaryNetworkFields(p: PrimaryCni | undefined): Pick<ICniNodeLayout,
+'primaryNetworkConfigFile' | 'primaryNetworkName' | 'primaryNetworkCniVersion' | 'readinessIndicatorFile'> {
+  return {
+    primaryNetworkConfigFile: p?.configFileName,
+    primaryNetworkName: p?.networkName,
+    primaryNetworkCniVersion: p?.cniVersion,
+    readinessIndicatorFile: p?.readinessIndicatorFile,
+  };
+}

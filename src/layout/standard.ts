@@ -1,7 +1,7 @@
 import * as facts from '../cni/facts';
 import { HostPath } from '../paths';
-import { ICniNodeLayout, uniqueSorted } from './layout';
-import { PrimaryCni } from './primary-cni';
+import { CniNodeLayout, uniqueSorted } from './layout';
+import { PrimaryCni, primaryNetworkFields } from './primary-cni';
 
 /**
  * Props for `StandardLayout` (and `StandardCniPaths`).
@@ -33,26 +33,17 @@ export interface StandardLayoutProps {
  * The layout that upstream manifests assume and that rke2 and kubeadm-style clusters use, as a
  * plain value: `/etc/cni/net.d` and `/opt/cni/bin`.
  */
-export class StandardLayout implements ICniNodeLayout {
-  public readonly layoutName = 'standard';
-  public readonly confDir: HostPath;
-  public readonly binDir: HostPath;
-  public readonly binDirMountRoot: HostPath;
-  public readonly bundledPlugins: string[];
-  public readonly primaryNetworkConfigFile?: string;
-  public readonly primaryNetworkName?: string;
-  public readonly primaryNetworkCniVersion?: string;
-  public readonly readinessIndicatorFile?: HostPath;
-  public readonly primaryConfigManagedByDistribution = false;
-
+export class StandardLayout extends CniNodeLayout {
   public constructor(props: StandardLayoutProps = {}) {
-    this.confDir = HostPath.of(props.confDir ?? facts.STANDARD_CONF_DIR);
-    this.binDir = HostPath.of(props.binDir ?? facts.STANDARD_BIN_DIR);
-    this.binDirMountRoot = this.binDir;
-    this.bundledPlugins = uniqueSorted([...(props.primaryCni?.plugins ?? []), ...(props.availablePlugins ?? [])]);
-    this.primaryNetworkConfigFile = props.primaryCni?.configFileName;
-    this.primaryNetworkName = props.primaryCni?.networkName;
-    this.primaryNetworkCniVersion = props.primaryCni?.cniVersion;
-    this.readinessIndicatorFile = props.primaryCni?.readinessIndicatorFile;
+    const binDir = HostPath.of(props.binDir ?? facts.STANDARD_BIN_DIR);
+    super({
+      layoutName: 'standard',
+      confDir: HostPath.of(props.confDir ?? facts.STANDARD_CONF_DIR),
+      binDir,
+      binDirMountRoot: binDir,
+      bundledPlugins: uniqueSorted([...(props.primaryCni?.plugins ?? []), ...(props.availablePlugins ?? [])]),
+      ...primaryNetworkFields(props.primaryCni),
+      primaryConfigManagedByDistribution: false,
+    });
   }
 }
