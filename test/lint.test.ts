@@ -1,42 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Testing, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { Ipam, MacvlanNetwork, MultusThick } from '../src';
-import { main } from '../src/lint/cli';
+import { json, libraryObjects, lint, ruleIds, tempFile } from './_util';
 
 const ROOT = path.join(__dirname, '..');
 const UPSTREAM = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream');
-
-function lint(args: string[], stdin = ''): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(['lint', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), stdin: () => Buffer.from(stdin) });
-  return { code, out, err };
-}
-
-function json(args: string[], stdin = '') {
-  const r = lint([...args, '--format', 'json'], stdin);
-  return { ...r, report: r.code === 2 ? undefined : JSON.parse(r.out) };
-}
-
-const ruleIds = (report: any): string[] => [...new Set<string>(report.findings.map((f: any) => f.ruleId))].sort();
-
-function tempFile(name: string, content: string | Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lint-')), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-/** What this library synthesizes for a default k3s node with a macvlan network, as YAML objects. */
-function libraryObjects(): any[] {
-  const chart = Testing.chart();
-  new MultusThick(chart, 'Multus');
-  new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
-  return Testing.synth(chart);
-}
 
 describe('cdk8s-multus lint on upstream manifests', () => {
   const thick = path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml');

@@ -1,18 +1,11 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { Ipam, K3sCniPaths, MacvlanNetwork, MultusRules, MultusThick, MultusThin, nad, PrimaryCni } from '../src';
+import { K3sCniPaths, MultusRules, MultusThick, MultusThin, nad, PrimaryCni } from '../src';
 import { schemaErrors } from './_schema';
-import { objectOf, synthErrors } from './_util';
+import { objectOf, synthErrors, thinChart } from './_util';
 
 describe('MultusThin on k3s', () => {
-  function synth() {
-    const chart = Testing.chart();
-    const thin = new MultusThin(chart, 'Multus');
-    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.fixedAddress('192.168.1.200/24') });
-    return { chart, thin, objects: Testing.synth(chart) };
-  }
-
   test('the entrypoint is told the pod view of the k3s config dir and host paths for everything the host plugin reads', () => {
-    const { objects, thin } = synth();
+    const { objects, thin } = thinChart();
     const spec = objectOf(objects, 'DaemonSet').spec.template.spec;
     expect(spec.containers[0].command).toEqual(['/thin_entrypoint']);
     expect(spec.containers[0].args).toEqual([
@@ -36,7 +29,7 @@ describe('MultusThin on k3s', () => {
   });
 
   test('passes every rule, and a NAD may reference the kubeconfig the entrypoint writes', () => {
-    const { objects, thin } = synth();
+    const { objects, thin } = thinChart();
     expect(MultusRules.check(objects.map((manifest) => ({ manifest })), thin.paths)).toEqual([]);
     const chart = Testing.chart();
     const t = new MultusThin(chart, 'Multus');
@@ -45,7 +38,7 @@ describe('MultusThin on k3s', () => {
   });
 
   test('thin-paths: no --cni-bin-dir, whose default /host/opt/cni/bin the entrypoint stats at start', () => {
-    const { chart, thin } = synth();
+    const { chart, thin } = thinChart();
     const args: string[] = objectOf(Testing.synth(chart), 'DaemonSet').spec.template.spec.containers[0].args;
     ApiObject.of(thin.daemonSet).addJsonPatch(JsonPatch.remove(`/spec/template/spec/containers/0/args/${args.findIndex((a) => a.startsWith('--cni-bin-dir='))}`));
     const errors = synthErrors(chart).join('\n');
@@ -71,7 +64,7 @@ describe('MultusThin on k3s', () => {
   });
 
   test('thin-cni-conf-dir: the default --multus-cni-conf-dir, a pod path written into the host-side config', () => {
-    const { chart, thin } = synth();
+    const { chart, thin } = thinChart();
     const args: string[] = objectOf(Testing.synth(chart), 'DaemonSet').spec.template.spec.containers[0].args;
     ApiObject.of(thin.daemonSet).addJsonPatch(JsonPatch.remove(`/spec/template/spec/containers/0/args/${args.findIndex((a) => a.startsWith('--multus-cni-conf-dir='))}`));
     const objects = Testing.synth(chart).map((manifest) => ({ manifest }));

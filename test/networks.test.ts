@@ -8,9 +8,7 @@ import {
   CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
 } from '../src';
 import { schemaErrors } from './_schema';
-import { objectOf, synthErrors } from './_util';
-
-const lanIpam = () => Ipam.fixedAddress('192.168.1.200/24', { gateway: '192.168.1.1' });
+import { lanIpam, objectOf, synthErrors } from './_util';
 
 describe('MacvlanNetwork', () => {
   test('emits a NetworkAttachmentDefinition with a stable key order', () => {
