@@ -151,15 +151,6 @@ describe('failures seen in the field, each as a fixture, caught by its rule', ()
     ]);
   });
 
-  test('a thin plugin told to read a kubeconfig at a pod path: thin-paths', () => {
-    const thin = Yaml.load(path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset.yml')).filter(Boolean);
-    const daemon = thin.find((o: any) => o.kind === 'DaemonSet');
-    daemon.spec.template.spec.containers[0].args.push('--multus-kubeconfig-file-host=/host/etc/cni/net.d/multus.d/multus.kubeconfig');
-    const f = json(['--distro', 'standard', '-'], Yaml.stringify(...thin)).report.findings.find((x: any) => x.ruleId === 'thin-paths');
-    expect(f.message).toContain('carries the container\'s mount prefix /host/etc/cni/net.d');
-    expect(f.fix).toBe('pass --multus-kubeconfig-file-host=/etc/cni/net.d/multus.d/multus.kubeconfig');
-  });
-
   test('a host-bits subnet is explained with the network address', () => {
     const nad = {
       apiVersion: 'k8s.cni.cncf.io/v1',
