@@ -1,5 +1,27 @@
 // Each rule of src/rules/attachments.ts, shown firing on the mistake it exists for.
-import { json } from '../_util';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Ipam, MacvlanNetwork, MultusThick } from '../../src';
+import { json, synthErrors } from '../_util';
+import { ids } from './_util';
+
+test('attachment: an interface name used twice in one pod, written through an escape hatch', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220' }] }) });
+  const web = new kplus.Deployment(chart, 'Web', { replicas: 1, containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+  lan.attachTo(web);
+  expect(synthErrors(chart)).toEqual([]);
+  // attachTo refuses a name already used in the pod; a hand-edited annotation does not.
+  ApiObject.of(web).addJsonPatch(JsonPatch.replace('/spec/template/metadata/annotations/k8s.v1.cni.cncf.io~1networks',
+    JSON.stringify([{ name: 'lan', namespace: 'default', interface: 'net1' }, { name: 'lan', namespace: 'default', interface: 'net1' }])));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['attachment']);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain(`attachment (error) Deployment ${ApiObject.of(web).name} spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]`);
+  expect(errors[0]).toContain('entry 1: interface "net1" is used twice in this pod');
+  expect(errors[0]).toContain('Fix: give each attachment its own interface name');
+});
 
 // Failures seen in the field, each as a hand-written manifest judged by the lint command.
 test.each([
