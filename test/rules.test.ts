@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ApiObject, JsonPatch, Testing, Yaml } from 'cdk8s';
-import { Finding, K3sCniPaths, MultusRules, nad, Severity, StandardCniPaths } from '../src';
+import { Finding, K3sCniPaths, MultusRules, Severity, StandardCniPaths } from '../src';
 import { patchDaemonConfig, synthErrors, thickChart } from './_util';
 import { daemonPatch, ids } from './rules/_util';
 
@@ -93,31 +93,6 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
     expect(ids(errors)).toEqual(['install-target', 'plugin-available']);
     expect(errors.join('\n')).toContain('installs multus-shim, passthru into /opt/cni/bin');
     expect(errors.join('\n')).toContain('failed to find plugin "multus-shim" in path [/var/lib/rancher/k3s/data/cni]');
-  });
-
-  test('plugin-available: macvlan on k3s with nothing that installs it', () => {
-    const chart = Testing.chart();
-    new K3sCniPaths(chart, 'paths');
-    new nad.NetworkAttachmentDefinition(chart, 'lan', {
-      metadata: { name: 'lan' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'static' } }) },
-    });
-    const errors = synthErrors(chart);
-    expect(ids(errors)).toEqual(['plugin-available']);
-    expect(errors.join('\n')).toContain('NetworkAttachmentDefinition default/lan uses plugin "macvlan"');
-    expect(errors.join('\n')).toContain('uses plugin "static"');
-  });
-
-  test('plugin-available: a plugin that the installer image does not carry', () => {
-    const { chart } = thickChart();
-    new nad.NetworkAttachmentDefinition(chart, 'lan', {
-      metadata: { name: 'lan' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'whereabouts' } }) },
-    });
-    const errors = synthErrors(chart);
-    // Whereabouts without its installer: the plugin is missing, and so is its configuration.
-    expect(ids(errors)).toEqual(['plugin-available', 'whereabouts-config']);
-    expect(errors.find((e) => e.includes('plugin-available'))).toContain('failed to find plugin "whereabouts" in path [/var/lib/rancher/k3s/data/cni]');
   });
 
   test('socket-dir: daemon and shim naming different dirs, a mount point, a shared dir', () => {
@@ -213,24 +188,6 @@ describe('each rule fires on the mistake it exists for (failures seen in the fie
     const { chart } = thickChart();
     daemonPatch(chart, JsonPatch.remove('/spec/template/spec/containers/0/volumeMounts/3/mountPropagation'));
     expect(ids(synthErrors(chart))).toEqual(['netns-visible']);
-  });
-
-  test('nad-crd: a misspelt CRD name and a wrong NAD apiVersion', () => {
-    const { chart, multus } = thickChart();
-    multus.crd!.addJsonPatch(JsonPatch.replace('/metadata/name', 'networkattachmentdefinitions.k8s.cni.cncf.io'));
-    new ApiObject(chart, 'bad', { apiVersion: 'k8s.cni.cncf.io/v1beta1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'x' } });
-    const errors = synthErrors(chart);
-    expect(ids(errors)).toEqual(['nad-crd']);
-    expect(errors).toHaveLength(2);
-  });
-
-  test('nad-config: a config that is not JSON or names no plugin', () => {
-    const { chart } = thickChart();
-    new nad.NetworkAttachmentDefinition(chart, 'a', { metadata: { name: 'a' }, spec: { config: '{ type: macvlan }' } });
-    new nad.NetworkAttachmentDefinition(chart, 'b', { metadata: { name: 'b' }, spec: { config: '{"cniVersion":"1.0.0"}' } });
-    const errors = synthErrors(chart);
-    expect(ids(errors)).toEqual(['nad-config']);
-    expect(errors).toHaveLength(2);
   });
 
   test('every rule is shown firing by this suite', () => {
