@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { json, libraryObjects, lint, ruleIds, tempFile } from './_util';
-import { config, ds, withMistake } from './rules/_util';
+import { config, withMistake } from './rules/_util';
 
 const ROOT = path.join(__dirname, '..');
 const UPSTREAM = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream');
@@ -62,11 +62,6 @@ describe('failures seen in the field, each as a fixture, caught by its rule', ()
   test.each([
     ['doubled prefix in cniConfigDir', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.cniConfigDir = '/host/var/lib/rancher/k3s/agent/var/lib/rancher/k3s/agent/etc/cni/net.d'; })],
     ['daemon config at /etc/cni/net.d with nothing mounted there', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.multusAutoconfigDir = '/etc/cni/net.d'; })],
-    ['shim installed to /opt/cni/bin', 'install-target', (o: any[]) => {
-      ds(o).volumes.push({ name: 'optcni', hostPath: { path: '/opt/cni/bin' } });
-      ds(o).initContainers[0].volumeMounts = [{ name: 'optcni', mountPath: '/host/opt/cni/bin' }];
-      ds(o).initContainers[0].command = ['/usr/src/multus-cni/bin/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thick'];
-    }],
     ['delegate bin dir not the host\'s real bin dir', 'bin-dir-same-path', (o: any[]) => config(o, (c) => { c.binDir = '/host/opt/cni/bin'; })],
     ['kubeconfig in a thick config', 'thick-kubeconfig', (o: any[]) => config(o, (c) => { c.kubeconfig = '/etc/cni/net.d/multus.d/multus.kubeconfig'; })],
   ])('%s: %s', (_name, rule, edit) => {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { MultusRules, MultusThick, MultusThin, nad } from '../src';
+import { MultusRules, MultusThin, nad } from '../src';
 import { schemaErrors } from './_schema';
 import { objectOf, synthErrors, thinChart } from './_util';
 
@@ -35,15 +35,6 @@ describe('MultusThin on k3s', () => {
     const t = new MultusThin(chart, 'Multus');
     new nad.NetworkAttachmentDefinition(chart, 'Third', { metadata: { name: 'third' }, spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'bridge', kubeconfig: t.kubeconfigHostPath.path }) } });
     expect(synthErrors(chart)).toEqual([]);
-  });
-
-  test('multus-flavour: thick and thin for the same nodes is an error', () => {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Thick');
-    new MultusThin(chart, 'Thin', { name: 'multus-thin' });
-    const errors = synthErrors(chart);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('multus-flavour (error) DaemonSet kube-system/kube-multus-thin-ds');
   });
 
   test('fails on a moving image tag', () => {

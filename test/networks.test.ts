@@ -8,7 +8,7 @@ import {
   CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
 } from '../src';
 import { schemaErrors } from './_schema';
-import { lanIpam, objectOf, synthErrors } from './_util';
+import { lanIpam, objectOf } from './_util';
 
 describe('MacvlanNetwork', () => {
   test('emits a NetworkAttachmentDefinition with a stable key order', () => {
@@ -181,19 +181,6 @@ describe('DhcpDaemon', () => {
     const plugins = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kube-multus-ds').spec.template.spec.initContainers[1].env;
     expect(plugins).toContainEqual({ name: 'CNI_PLUGINS', value: 'dhcp macvlan' });
   });
-});
-
-describe('app-wide network rules', () => {
-  test('dhcp-daemon: DHCP IPAM with no DHCP daemon in the app', () => {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Multus');
-    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.dhcp() });
-    const errors = synthErrors(chart);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('dhcp-daemon (error) NetworkAttachmentDefinition default/lan');
-    expect(errors[0]).toContain('Fix: add a DhcpDaemon to the app');
-  });
-
 });
 
 describe('the attachment guard', () => {
