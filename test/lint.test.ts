@@ -4,7 +4,6 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import { json, libraryObjects, lint, ruleIds, tempFile } from './_util';
-import { config, withMistake } from './rules/_util';
 
 const ROOT = path.join(__dirname, '..');
 const UPSTREAM = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream');
@@ -59,17 +58,6 @@ describe('cdk8s-multus lint on upstream manifests', () => {
 });
 
 describe('failures seen in the field, each as a fixture, caught by its rule', () => {
-  test.each([
-    ['doubled prefix in cniConfigDir', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.cniConfigDir = '/host/var/lib/rancher/k3s/agent/var/lib/rancher/k3s/agent/etc/cni/net.d'; })],
-    ['daemon config at /etc/cni/net.d with nothing mounted there', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.multusAutoconfigDir = '/etc/cni/net.d'; })],
-    ['delegate bin dir not the host\'s real bin dir', 'bin-dir-same-path', (o: any[]) => config(o, (c) => { c.binDir = '/host/opt/cni/bin'; })],
-    ['kubeconfig in a thick config', 'thick-kubeconfig', (o: any[]) => config(o, (c) => { c.kubeconfig = '/etc/cni/net.d/multus.d/multus.kubeconfig'; })],
-  ])('%s: %s', (_name, rule, edit) => {
-    const { code, report } = json([withMistake(edit)]);
-    expect(code).toBe(1);
-    expect(ruleIds(report)).toContain(rule);
-  });
-
   test('a CNI config file is judged like the NetworkAttachmentDefinition that would carry it', () => {
     const file = tempFile('20-lan.conflist', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.0/24' }] } }] }));
     const { report } = json([file]);
