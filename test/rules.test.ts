@@ -1,16 +1,10 @@
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import { Finding, K3sCniPaths, MultusRules, Severity, StandardCniPaths } from '../src';
-import { synthErrors, thickChart } from './_util';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'shared', 'fixtures', 'upstream');
 
 describe('a valid app', () => {
-  test('synthesizes with no findings', () => {
-    const { chart } = thickChart();
-    expect(synthErrors(chart)).toEqual([]);
-  });
-
   test('every rule has an id, a summary and the failure it catches', () => {
     const all = MultusRules.all;
     expect(all.length).toBeGreaterThanOrEqual(15);
@@ -19,26 +13,6 @@ describe('a valid app', () => {
       expect(r.summary.length).toBeGreaterThan(20);
       expect(r.catches.length).toBeGreaterThan(20);
     }
-  });
-});
-
-describe('each rule fires on the mistake it exists for (failures seen in the field)', () => {
-  test('every rule is shown firing by this suite', () => {
-    // Keeps this file honest: a new rule needs a test above.
-    const covered = ['pod-path-meaning', 'pod-path-mounted', 'bin-dir-same-path', 'install-target', 'plugin-available',
-      'socket-dir', 'log-file', 'thick-kubeconfig', 'force-cni-version', 'daemon-config-valid', 'daemon-config-mounted',
-      'daemon-pod', 'netns-visible', 'image-pinned', 'nad-crd', 'nad-config',
-      // test/networks.test.ts
-      'network-name-unique', 'network-overlap', 'dhcp-daemon',
-      // test/lint.test.ts
-      'thin-paths', 'nad-ipam', 'attachment', 'kubevirt-networks',
-      // test/kubeconfig.test.ts
-      'kubeconfig-writer',
-      // test/multus-thin.test.ts
-      'multus-flavour', 'thin-cni-version', 'thin-cni-conf-dir',
-      // test/whereabouts.test.ts
-      'whereabouts-mounts', 'whereabouts-config'];
-    expect(MultusRules.all.map((r) => r.id).sort()).toEqual(covered.sort());
   });
 });
 
