@@ -2,11 +2,11 @@ import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
-import { Ipam, MacvlanNetwork, MultusKubeconfigJob, MultusThick, nad } from '../src';
+import { Testing } from 'cdk8s';
+import { MultusKubeconfigJob } from '../src';
 
 import { schemaErrors } from './_schema';
-import { objectOf, synthErrors } from './_util';
+import { objectOf } from './_util';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -111,35 +111,5 @@ describe('the writer\'s command, run for real', () => {
     } finally {
       writer.kill();
     }
-  });
-});
-
-describe('kubeconfig-writer: every kubeconfig a host plugin reads has a writer', () => {
-  function chartWith(kubeconfig: string): Chart {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Multus');
-    new MultusKubeconfigJob(chart, 'Kubeconfig');
-    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.fixedAddress('192.168.1.200/24') });
-    new nad.NetworkAttachmentDefinition(chart, 'Thirdparty', {
-      metadata: { name: 'thirdparty' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'thirdparty', type: 'macvlan', kubeconfig }) },
-    });
-    return chart;
-  }
-
-  test('passes when the reference is the host path the job writes', () => {
-    expect(synthErrors(chartWith('/var/lib/rancher/k3s/agent/etc/cni/net.d/multus.d/multus.kubeconfig'))).toEqual([]);
-  });
-
-  test('fails on the standard path on k3s, and names the writers', () => {
-    const errors = synthErrors(chartWith('/etc/cni/net.d/multus.d/multus.kubeconfig'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('kubeconfig-writer (error) NetworkAttachmentDefinition thirdparty spec.config.kubeconfig');
-    expect(errors[0]).toContain('writes /var/lib/rancher/k3s/agent/etc/cni/net.d/multus.d/multus.kubeconfig');
-  });
-
-  test('fails on a pod path where the host path belongs', () => {
-    const errors = synthErrors(chartWith('/host/var/lib/rancher/k3s/agent/etc/cni/net.d/multus.d/multus.kubeconfig'));
-    expect(errors[0]).toContain('it starts with /host, a pod mount prefix, but the plugin runs on the host');
   });
 });

@@ -1,42 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Testing, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
-import { Ipam, MacvlanNetwork, MultusThick } from '../src';
-import { main } from '../src/lint/cli';
+import { json, libraryObjects, lint, ruleIds, tempFile } from './_util';
 
 const ROOT = path.join(__dirname, '..');
 const UPSTREAM = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream');
-
-function lint(args: string[], stdin = ''): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(['lint', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), stdin: () => Buffer.from(stdin) });
-  return { code, out, err };
-}
-
-function json(args: string[], stdin = '') {
-  const r = lint([...args, '--format', 'json'], stdin);
-  return { ...r, report: r.code === 2 ? undefined : JSON.parse(r.out) };
-}
-
-const ruleIds = (report: any): string[] => [...new Set<string>(report.findings.map((f: any) => f.ruleId))].sort();
-
-function tempFile(name: string, content: string | Buffer): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lint-')), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-/** What this library synthesizes for a default k3s node with a macvlan network, as YAML objects. */
-function libraryObjects(): any[] {
-  const chart = Testing.chart();
-  new MultusThick(chart, 'Multus');
-  new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
-  return Testing.synth(chart);
-}
 
 describe('cdk8s-multus lint on upstream manifests', () => {
   const thick = path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml');
@@ -88,120 +58,6 @@ describe('cdk8s-multus lint on upstream manifests', () => {
 });
 
 describe('failures seen in the field, each as a fixture, caught by its rule', () => {
-  /** The library's own output with one mistake written into it. */
-  function withMistake(edit: (objects: any[]) => void): string {
-    const objects = libraryObjects();
-    edit(objects);
-    return tempFile('app.yaml', Yaml.stringify(...objects));
-  }
-  const ds = (o: any[]) => o.find((x) => x.kind === 'DaemonSet').spec.template.spec;
-  const config = (o: any[], edit: (c: any) => void) => {
-    const cm = o.find((x) => x.kind === 'ConfigMap');
-    const c = JSON.parse(cm.data['daemon-config.json']);
-    edit(c);
-    cm.data['daemon-config.json'] = JSON.stringify(c);
-  };
-
-  test.each([
-    ['doubled prefix in cniConfigDir', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.cniConfigDir = '/host/var/lib/rancher/k3s/agent/var/lib/rancher/k3s/agent/etc/cni/net.d'; })],
-    ['daemon config at /etc/cni/net.d with nothing mounted there', 'pod-path-mounted', (o: any[]) => config(o, (c) => { c.multusAutoconfigDir = '/etc/cni/net.d'; })],
-    ['shim installed to /opt/cni/bin', 'install-target', (o: any[]) => {
-      ds(o).volumes.push({ name: 'optcni', hostPath: { path: '/opt/cni/bin' } });
-      ds(o).initContainers[0].volumeMounts = [{ name: 'optcni', mountPath: '/host/opt/cni/bin' }];
-      ds(o).initContainers[0].command = ['/usr/src/multus-cni/bin/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thick'];
-    }],
-    ['macvlan not installed', 'plugin-available', (o: any[]) => { ds(o).initContainers.splice(1, 1); }],
-    ['delegate bin dir not the host\'s real bin dir', 'bin-dir-same-path', (o: any[]) => config(o, (c) => { c.binDir = '/host/opt/cni/bin'; })],
-    ['IP address used as a subnet', 'nad-ipam', (o: any[]) => {
-      const nad = o.find((x) => x.kind === 'NetworkAttachmentDefinition');
-      nad.spec.config = JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'host-local', subnet: '192.168.1.200/24' } });
-    }],
-    ['CRD name misspelt', 'nad-crd', (o: any[]) => { o.find((x) => x.kind === 'CustomResourceDefinition').metadata.name = 'networkattachmentdefinitions.k8s.cni.cncf.io'; }],
-    ['kubeconfig in a thick config', 'thick-kubeconfig', (o: any[]) => config(o, (c) => { c.kubeconfig = '/etc/cni/net.d/multus.d/multus.kubeconfig'; })],
-  ])('%s: %s', (_name, rule, edit) => {
-    const { code, report } = json([withMistake(edit)]);
-    expect(code).toBe(1);
-    expect(ruleIds(report)).toContain(rule);
-  });
-
-  test.each([
-    ['requested IP without capabilities.ips', { ips: ['192.168.1.210/24'] }, 1, 'does not declare capabilities.ips', {}],
-    ['requested IP outside the network', { ips: ['10.0.0.1/24'] }, 1, 'is not inside the network\'s subnets', { ips: true }],
-    ['the same fixed IP on several pods', {}, 3, 'the network\'s fixed address gives every pod the same address, but Deployment web runs 3 pods', {}],
-    ['an interface name over 15 characters', { interface: 'sixteen-chars-xx' }, 1, 'is not a Linux interface name', {}],
-  ])('%s: attachment', (_name, entry, replicas, message, capabilities) => {
-    const objects = [
-      {
-        apiVersion: 'k8s.cni.cncf.io/v1',
-        kind: 'NetworkAttachmentDefinition',
-        metadata: { name: 'lan', namespace: 'default' },
-        spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', capabilities, ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
-      },
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web', namespace: 'default' },
-        spec: { replicas, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': JSON.stringify([{ name: 'lan', ...entry }]) } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
-      },
-    ];
-    const { report } = json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    const f = report.findings.find((x: any) => x.ruleId === 'attachment');
-    expect(f.message).toContain(message);
-    expect(f.field).toBe('spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]');
-  });
-
-  test('a KubeVirt VM with a NAD for the pod network, a hand-written annotation and bridge on macvlan: kubevirt-networks', () => {
-    const nad = {
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name: 'lan', namespace: 'vms' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', mode: 'bridge' }) },
-    };
-    const vm = {
-      apiVersion: 'kubevirt.io/v1',
-      kind: 'VirtualMachine',
-      metadata: { name: 'vm', namespace: 'vms' },
-      spec: {
-        template: {
-          metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'lan' } },
-          spec: {
-            networks: [{ name: 'default', multus: { networkName: 'vms/lan', default: true } }, { name: 'lan', multus: { networkName: 'vms/lan' } }],
-            domain: { devices: { interfaces: [{ name: 'default', bridge: {} }, { name: 'lan', bridge: {} }] } },
-          },
-        },
-      },
-    };
-    const { report } = json(['--distro', 'standard', '-'], [nad, vm].map((o) => JSON.stringify(o)).join('\n---\n'));
-    const fields = report.findings.filter((x: any) => x.ruleId === 'kubevirt-networks').map((x: any) => x.field);
-    expect(fields).toEqual([
-      'spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]',
-      'spec.template.spec.networks[0].multus.default',
-      'spec.template.spec.domain.devices.interfaces[name=default].bridge',
-      'spec.template.spec.domain.devices.interfaces[name=lan].bridge',
-    ]);
-  });
-
-  test('a thin plugin told to read a kubeconfig at a pod path: thin-paths', () => {
-    const thin = Yaml.load(path.join(UPSTREAM, 'multus-cni-v4.3.0', 'multus-daemonset.yml')).filter(Boolean);
-    const daemon = thin.find((o: any) => o.kind === 'DaemonSet');
-    daemon.spec.template.spec.containers[0].args.push('--multus-kubeconfig-file-host=/host/etc/cni/net.d/multus.d/multus.kubeconfig');
-    const f = json(['--distro', 'standard', '-'], Yaml.stringify(...thin)).report.findings.find((x: any) => x.ruleId === 'thin-paths');
-    expect(f.message).toContain('carries the container\'s mount prefix /host/etc/cni/net.d');
-    expect(f.fix).toBe('pass --multus-kubeconfig-file-host=/etc/cni/net.d/multus.d/multus.kubeconfig');
-  });
-
-  test('a host-bits subnet is explained with the network address', () => {
-    const nad = {
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name: 'lan' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.200/24' }]] } }) },
-    };
-    const f = json(['-'], JSON.stringify(nad)).report.findings.find((x: any) => x.ruleId === 'nad-ipam');
-    expect(f.message).toContain('has host bits set');
-    expect(f.message).toContain('192.168.1.0/24');
-  });
-
   test('a CNI config file is judged like the NetworkAttachmentDefinition that would carry it', () => {
     const file = tempFile('20-lan.conflist', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.0/24' }] } }] }));
     const { report } = json([file]);

@@ -8,9 +8,7 @@ import {
   CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
 } from '../src';
 import { schemaErrors } from './_schema';
-import { objectOf, synthErrors } from './_util';
-
-const lanIpam = () => Ipam.fixedAddress('192.168.1.200/24', { gateway: '192.168.1.1' });
+import { lanIpam, objectOf } from './_util';
 
 describe('MacvlanNetwork', () => {
   test('emits a NetworkAttachmentDefinition with a stable key order', () => {
@@ -182,45 +180,6 @@ describe('DhcpDaemon', () => {
     for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
     const plugins = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kube-multus-ds').spec.template.spec.initContainers[1].env;
     expect(plugins).toContainEqual({ name: 'CNI_PLUGINS', value: 'dhcp macvlan' });
-  });
-});
-
-describe('app-wide network rules', () => {
-  test('dhcp-daemon: DHCP IPAM with no DHCP daemon in the app', () => {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Multus');
-    new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.dhcp() });
-    const errors = synthErrors(chart);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('dhcp-daemon (error) NetworkAttachmentDefinition default/lan');
-    expect(errors[0]).toContain('Fix: add a DhcpDaemon to the app');
-  });
-
-  test('network-name-unique: two networks with one name in one namespace', () => {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Multus');
-    new MacvlanNetwork(chart, 'A', { name: 'lan' });
-    new IpvlanNetwork(chart, 'B', { name: 'lan' });
-    expect(synthErrors(chart).join('\n')).toContain('network-name-unique (error) NetworkAttachmentDefinition default/lan');
-  });
-
-  test('network-overlap: a fixed address inside another network\'s range on the same master', () => {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Multus');
-    new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.250' }] }) });
-    new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
-    new MacvlanNetwork(chart, 'Other', { master: 'eth1', ipam: lanIpam() });
-    const errors = synthErrors(chart);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('on master eth0, default/fixed hands out 192.168.1.200/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.250 of default/pool');
-  });
-
-  test('disjoint ranges and addresses on one master pass', () => {
-    const chart = Testing.chart();
-    new MultusThick(chart, 'Multus');
-    new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] }) });
-    new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
-    expect(synthErrors(chart)).toEqual([]);
   });
 });
 

@@ -1,0 +1,82 @@
+// Each rule of src/rules/attachments.ts, shown firing on the mistake it exists for.
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Ipam, MacvlanNetwork, MultusThick } from '../../src';
+import { json, synthErrors } from '../_util';
+import { ids } from './_util';
+
+test('attachment: an interface name used twice in one pod, written through an escape hatch', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220' }] }) });
+  const web = new kplus.Deployment(chart, 'Web', { replicas: 1, containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+  lan.attachTo(web);
+  expect(synthErrors(chart)).toEqual([]);
+  // attachTo refuses a name already used in the pod; a hand-edited annotation does not.
+  ApiObject.of(web).addJsonPatch(JsonPatch.replace('/spec/template/metadata/annotations/k8s.v1.cni.cncf.io~1networks',
+    JSON.stringify([{ name: 'lan', namespace: 'default', interface: 'net1' }, { name: 'lan', namespace: 'default', interface: 'net1' }])));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['attachment']);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain(`attachment (error) Deployment ${ApiObject.of(web).name} spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]`);
+  expect(errors[0]).toContain('entry 1: interface "net1" is used twice in this pod');
+  expect(errors[0]).toContain('Fix: give each attachment its own interface name');
+});
+
+// Failures seen in the field, each as a hand-written manifest judged by the lint command.
+test.each([
+  ['requested IP without capabilities.ips', { ips: ['192.168.1.210/24'] }, 1, 'does not declare capabilities.ips', {}],
+  ['requested IP outside the network', { ips: ['10.0.0.1/24'] }, 1, 'is not inside the network\'s subnets', { ips: true }],
+  ['the same fixed IP on several pods', {}, 3, 'the network\'s fixed address gives every pod the same address, but Deployment web runs 3 pods', {}],
+  ['an interface name over 15 characters', { interface: 'sixteen-chars-xx' }, 1, 'is not a Linux interface name', {}],
+])('attachment: %s, a manifest judged by the lint command', (_name, entry, replicas, message, capabilities) => {
+  const objects = [
+    {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'lan', namespace: 'default' },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', capabilities, ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': JSON.stringify([{ name: 'lan', ...entry }]) } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
+    },
+  ];
+  const { report } = json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+  const f = report.findings.find((x: any) => x.ruleId === 'attachment');
+  expect(f.message).toContain(message);
+  expect(f.field).toBe('spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]');
+});
+
+test('kubevirt-networks: a KubeVirt VM with a NAD for the pod network, a hand-written annotation and bridge on macvlan', () => {
+  const nad = {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'lan', namespace: 'vms' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', mode: 'bridge' }) },
+  };
+  const vm = {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name: 'vm', namespace: 'vms' },
+    spec: {
+      template: {
+        metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'lan' } },
+        spec: {
+          networks: [{ name: 'default', multus: { networkName: 'vms/lan', default: true } }, { name: 'lan', multus: { networkName: 'vms/lan' } }],
+          domain: { devices: { interfaces: [{ name: 'default', bridge: {} }, { name: 'lan', bridge: {} }] } },
+        },
+      },
+    },
+  };
+  const { report } = json(['--distro', 'standard', '-'], [nad, vm].map((o) => JSON.stringify(o)).join('\n---\n'));
+  const fields = report.findings.filter((x: any) => x.ruleId === 'kubevirt-networks').map((x: any) => x.field);
+  expect(fields).toEqual([
+    'spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]',
+    'spec.template.spec.networks[0].multus.default',
+    'spec.template.spec.domain.devices.interfaces[name=default].bridge',
+    'spec.template.spec.domain.devices.interfaces[name=lan].bridge',
+  ]);
+});

@@ -1,0 +1,101 @@
+// Each rule of src/rules/networks.ts, shown firing on the mistake it exists for.
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
+import { json, lanIpam, ruleIds, synthErrors, thickChart } from '../_util';
+import { ds, ids, withMistake } from './_util';
+
+test('nad-crd: a misspelt CRD name and a wrong NAD apiVersion', () => {
+  const { chart, multus } = thickChart();
+  multus.crd!.addJsonPatch(JsonPatch.replace('/metadata/name', 'networkattachmentdefinitions.k8s.cni.cncf.io'));
+  new ApiObject(chart, 'bad', { apiVersion: 'k8s.cni.cncf.io/v1beta1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'x' } });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['nad-crd']);
+  expect(errors).toHaveLength(2);
+});
+
+test('nad-config: a config that is not JSON or names no plugin', () => {
+  const { chart } = thickChart();
+  new nad.NetworkAttachmentDefinition(chart, 'a', { metadata: { name: 'a' }, spec: { config: '{ type: macvlan }' } });
+  new nad.NetworkAttachmentDefinition(chart, 'b', { metadata: { name: 'b' }, spec: { config: '{"cniVersion":"1.0.0"}' } });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['nad-config']);
+  expect(errors).toHaveLength(2);
+});
+
+test('plugin-available: macvlan on k3s with nothing that installs it', () => {
+  const chart = Testing.chart();
+  new K3sCniPaths(chart, 'paths');
+  new nad.NetworkAttachmentDefinition(chart, 'lan', {
+    metadata: { name: 'lan' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'static' } }) },
+  });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['plugin-available']);
+  expect(errors.join('\n')).toContain('NetworkAttachmentDefinition default/lan uses plugin "macvlan"');
+  expect(errors.join('\n')).toContain('uses plugin "static"');
+});
+
+test('plugin-available: a plugin that the installer image does not carry', () => {
+  const { chart } = thickChart();
+  new nad.NetworkAttachmentDefinition(chart, 'lan', {
+    metadata: { name: 'lan' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'whereabouts' } }) },
+  });
+  const errors = synthErrors(chart);
+  // Whereabouts without its installer: the plugin is missing, and so is its configuration.
+  expect(ids(errors)).toEqual(['plugin-available', 'whereabouts-config']);
+  expect(errors.find((e) => e.includes('plugin-available'))).toContain('failed to find plugin "whereabouts" in path [/var/lib/rancher/k3s/data/cni]');
+});
+
+test('network-name-unique: two networks with one name in one namespace', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  new MacvlanNetwork(chart, 'A', { name: 'lan' });
+  new IpvlanNetwork(chart, 'B', { name: 'lan' });
+  expect(synthErrors(chart).join('\n')).toContain('network-name-unique (error) NetworkAttachmentDefinition default/lan');
+});
+
+test('network-overlap: a fixed address inside another network\'s range on the same master', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.250' }] }) });
+  new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
+  new MacvlanNetwork(chart, 'Other', { master: 'eth1', ipam: lanIpam() });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain('on master eth0, default/fixed hands out 192.168.1.200/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.250 of default/pool');
+});
+
+test('network-overlap: disjoint ranges and addresses on one master pass', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] }) });
+  new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
+  expect(synthErrors(chart)).toEqual([]);
+});
+
+test('nad-ipam: a host-bits subnet is explained with the network address', () => {
+  const lan = {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'lan' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.200/24' }]] } }) },
+  };
+  const f = json(['-'], JSON.stringify(lan)).report.findings.find((x: any) => x.ruleId === 'nad-ipam');
+  expect(f.message).toContain('has host bits set');
+  expect(f.message).toContain('192.168.1.0/24');
+});
+
+// Failures seen in the field, each as a fixture judged by the lint command.
+test.each([
+  ['plugin-available', 'macvlan not installed', (o: any[]) => { ds(o).initContainers.splice(1, 1); }],
+  ['nad-ipam', 'IP address used as a subnet', (o: any[]) => {
+    const lan = o.find((x) => x.kind === 'NetworkAttachmentDefinition');
+    lan.spec.config = JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'host-local', subnet: '192.168.1.200/24' } });
+  }],
+  ['nad-crd', 'CRD name misspelt', (o: any[]) => { o.find((x) => x.kind === 'CustomResourceDefinition').metadata.name = 'networkattachmentdefinitions.k8s.cni.cncf.io'; }],
+])('%s: %s, a fixture judged by the lint command', (rule, _name, edit) => {
+  const { code, report } = json([withMistake(edit)]);
+  expect(code).toBe(1);
+  expect(ruleIds(report)).toContain(rule);
+});

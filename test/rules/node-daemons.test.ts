@@ -1,0 +1,67 @@
+// Each rule of src/rules/node-daemons.ts, shown firing on the mistake it exists for.
+import { JsonPatch, Testing } from 'cdk8s';
+import { Ipam, MacvlanNetwork, MultusThick, MultusThin } from '../../src';
+import { json, ruleIds, synthErrors, thickChart } from '../_util';
+import { daemonPatch, ds, ids, withMistake } from './_util';
+
+test('install-target: the shim installed to /opt/cni/bin, which k3s never reads', () => {
+  const { chart } = thickChart();
+  daemonPatch(chart,
+    JsonPatch.add('/spec/template/spec/volumes/-', { name: 'optcni', hostPath: { path: '/opt/cni/bin' } }),
+    JsonPatch.replace('/spec/template/spec/initContainers/0/volumeMounts', [{ name: 'optcni', mountPath: '/host/opt/cni/bin' }]),
+    JsonPatch.replace('/spec/template/spec/initContainers/0/command', ['/usr/src/multus-cni/bin/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thick']));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['install-target', 'plugin-available']);
+  expect(errors.join('\n')).toContain('installs multus-shim, passthru into /opt/cni/bin');
+  expect(errors.join('\n')).toContain('failed to find plugin "multus-shim" in path [/var/lib/rancher/k3s/data/cni]');
+});
+
+test('daemon-pod: no hostPID, no hostNetwork, not privileged', () => {
+  const { chart } = thickChart();
+  daemonPatch(chart,
+    JsonPatch.remove('/spec/template/spec/hostPid'),
+    JsonPatch.replace('/spec/template/spec/hostNetwork', false),
+    JsonPatch.replace('/spec/template/spec/containers/0/securityContext/privileged', false));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['daemon-pod']);
+  expect(errors).toHaveLength(3);
+  expect(errors.join('\n')).toContain('/proc/<pid>/task/<tid>/ns/net of the wrong process');
+});
+
+test('netns-visible: /run/netns without HostToContainer propagation', () => {
+  const { chart } = thickChart();
+  daemonPatch(chart, JsonPatch.remove('/spec/template/spec/containers/0/volumeMounts/3/mountPropagation'));
+  expect(ids(synthErrors(chart))).toEqual(['netns-visible']);
+});
+
+test('multus-flavour: thick and thin for the same nodes is an error', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Thick');
+  new MultusThin(chart, 'Thin', { name: 'multus-thin' });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain('multus-flavour (error) DaemonSet kube-system/kube-multus-thin-ds');
+});
+
+test('dhcp-daemon: DHCP IPAM with no DHCP daemon in the app', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  new MacvlanNetwork(chart, 'Lan', { ipam: Ipam.dhcp() });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain('dhcp-daemon (error) NetworkAttachmentDefinition default/lan');
+  expect(errors[0]).toContain('Fix: add a DhcpDaemon to the app');
+});
+
+// A failure seen in the field, as a fixture judged by the lint command.
+test.each([
+  ['install-target', 'shim installed to /opt/cni/bin', (o: any[]) => {
+    ds(o).volumes.push({ name: 'optcni', hostPath: { path: '/opt/cni/bin' } });
+    ds(o).initContainers[0].volumeMounts = [{ name: 'optcni', mountPath: '/host/opt/cni/bin' }];
+    ds(o).initContainers[0].command = ['/usr/src/multus-cni/bin/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thick'];
+  }],
+])('%s: %s, a fixture judged by the lint command', (rule, _name, edit) => {
+  const { code, report } = json([withMistake(edit)]);
+  expect(code).toBe(1);
+  expect(ruleIds(report)).toContain(rule);
+});
