@@ -1,4 +1,5 @@
 import { contains, formatIp, parseIp } from './_ip';
+import { asText } from './_json';
 
 /** What an attachment asks of a network. */
 export interface AttachmentRequest {
@@ -63,7 +64,7 @@ export function networkFacts(config: any): NetworkFacts {
   let fixedAddress = false;
   const network = (cidr: unknown): string | undefined => {
     try {
-      const ip = parseIp('', String(cidr), true);
+      const ip = parseIp('', asText(cidr), true);
       return `${formatIp(ip.family, ip.network)}/${ip.prefix}`;
     } catch {
       return undefined;

@@ -61,12 +61,15 @@ export class MountTable {
     const entries: MountEntry[] = [];
     for (const m of asArray(container.volumeMounts)) {
       const volume = volumes.get(m?.name);
-      if (!volume || typeof m.mountPath !== 'string' || !m.mountPath.startsWith('/')) continue;
+      if (!volume || typeof m.mountPath !== 'string') continue;
+      const mountPath = tryPath(() => PodPath.of(m.mountPath));
+      if (!mountPath) continue;
       const subPath = typeof m.subPath === 'string' && m.subPath !== '' ? m.subPath : undefined;
       let hostPath: HostPath | undefined;
-      if (typeof volume.hostPath?.path === 'string' && volume.hostPath.path.startsWith('/')) {
-        hostPath = HostPath.of(volume.hostPath.path);
-        if (subPath) hostPath = hostPath.join(subPath);
+      if (typeof volume.hostPath?.path === 'string') {
+        hostPath = tryPath(() => (subPath ? HostPath.of(volume.hostPath.path).join(subPath) : HostPath.of(volume.hostPath.path)));
+        // A host path that cannot be read (relative, "..", NUL) is no mount a container gets.
+        if (!hostPath) continue;
       }
       let configMapFiles: { [file: string]: string } | undefined;
       if (volume.configMap) {
@@ -78,7 +81,7 @@ export class MountTable {
         }
       }
       entries.push({
-        mountPath: PodPath.of(m.mountPath),
+        mountPath,
         volumeName: m.name,
         hostPath,
         configMapName: volume.configMap?.name,
@@ -149,5 +152,14 @@ export class MountTable {
   /** Whether `path` is exactly the mount point of a volume. */
   public isMountPoint(path: PodPath): boolean {
     return this.entries.some((e) => e.mountPath.isSame(path));
+  }
+}
+
+/** A path parsed from a manifest, or undefined when it is not one the path types accept. */
+function tryPath<T>(parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch {
+    return undefined;
   }
 }

@@ -68,9 +68,15 @@ describe('StandardCniPaths', () => {
 
 describe('layouts as plain values', () => {
   const fields = (l: ICniNodeLayout) => ({
-    layoutName: l.layoutName, confDir: l.confDir.path, binDir: l.binDir.path, binDirMountRoot: l.binDirMountRoot.path,
-    bundledPlugins: l.bundledPlugins, primaryNetworkConfigFile: l.primaryNetworkConfigFile, primaryNetworkName: l.primaryNetworkName,
-    primaryNetworkCniVersion: l.primaryNetworkCniVersion, readinessIndicatorFile: l.readinessIndicatorFile?.path,
+    layoutName: l.layoutName,
+    confDir: l.confDir.path,
+    binDir: l.binDir.path,
+    binDirMountRoot: l.binDirMountRoot.path,
+    bundledPlugins: l.bundledPlugins,
+    primaryNetworkConfigFile: l.primaryNetworkConfigFile,
+    primaryNetworkName: l.primaryNetworkName,
+    primaryNetworkCniVersion: l.primaryNetworkCniVersion,
+    readinessIndicatorFile: l.readinessIndicatorFile?.path,
     primaryConfigManagedByDistribution: l.primaryConfigManagedByDistribution,
   });
 
@@ -97,8 +103,14 @@ describe('layouts as plain values', () => {
   });
 
   test('judges manifests without an app', () => {
-    const objects = [{ manifest: { apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'lan' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) } } }];
+    const objects = [{
+      manifest: {
+        apiVersion: 'k8s.cni.cncf.io/v1',
+        kind: 'NetworkAttachmentDefinition',
+        metadata: { name: 'lan' },
+        spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
+      },
+    }];
     expect(MultusRules.check(objects, new K3sLayout()).map((f) => `${f.ruleId} ${f.found}`)).toEqual(['plugin-available macvlan', 'plugin-available static']);
     expect(MultusRules.check(objects, new K3sLayout({ extraAvailablePlugins: ['macvlan', 'static'] }))).toEqual([]);
   });

@@ -1,9 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
+import { MultusRules } from '../src';
 import { json, libraryObjects, lint, ruleIds, tempFile } from './_util';
+import { MAX_INPUT_BYTES, readBounded } from '../src/lint/cli';
 
 const ROOT = path.join(__dirname, '..');
 const UPSTREAM = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream');
@@ -148,7 +151,105 @@ describe('bad input gives a clear message and exit code 2, never a crash', () =>
       process.exitCode = main(['lint', 'package.json'], { stdout: () => {}, stderr: (t) => process.stderr.write(t), stdin: () => Buffer.alloc(0) });
     `], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('package.json: 314572800 bytes is more than the 268435456 bytes this command reads');
+    expect(r.stderr).toContain('package.json: 314572800 bytes is more than the 33554432 bytes this command reads');
+  });
+});
+
+describe('no crash, no hang, bounded reads (each class found by fuzzing, shown failing before the fix)', () => {
+  test('a key named toString or valueOf anywhere is no TypeError', () => {
+    const docs = [
+      '{"kind":"DaemonSet","metadata":{"name":{"toString":1}},"spec":{"template":{"spec":{"containers":[{"name":{"valueOf":null},"command":[{"toString":2}]}]}}}}',
+      '{"kind":"NetworkAttachmentDefinition","apiVersion":{"toString":"x"},"metadata":{"name":"n"},"spec":{"config":"{\\"cniVersion\\":\\"1.0.0\\",\\"type\\":\\"macvlan\\",\\"master\\":{\\"toString\\":1},\\"ipam\\":{\\"toString\\":3}}"}}',
+      '{"kind":"CustomResourceDefinition","metadata":{"name":"x"},"spec":{"group":{"toString":1},"names":{"kind":"NetworkAttachmentDefinition"}}}',
+    ];
+    const r = lint(['-'], docs.join('\n---\n'));
+    expect([0, 1]).toContain(r.code);
+    expect(r.err).toBe('');
+  });
+
+  test('".." , NUL or a newline in a mount, a volume or a -config flag is judged, not thrown', () => {
+    const daemon = (mountPath: string, hostPath: string, config: string) => JSON.stringify({
+      kind: 'DaemonSet',
+      metadata: { name: 'multus' },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: 'm', command: ['/usr/src/multus-cni/bin/multus-daemon', '-config', config], volumeMounts: [{ name: 'v', mountPath }] }],
+            initContainers: [{ name: 'i', command: ['/install_multus', '-d', '/host/opt/../bin', '-t', 'thick'] }],
+            volumes: [{ name: 'v', hostPath: { path: hostPath } }],
+          },
+        },
+      },
+    });
+    for (const input of [daemon('/host/..', '/etc/cni', '/etc/x.json'), daemon('/ok', '/etc/../cni', 'relative.json'), daemon('/ok\n', '/\u0000', '/a/../b')]) {
+      const r = lint(['-'], input);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe('');
+    }
+    const r = json(['-'], daemon('/ok', '/etc', 'relative.json'));
+    expect(r.report.findings.find((f: any) => f.ruleId === 'daemon-config-mounted').message).toContain('-config flag');
+  });
+
+  test('nesting deeper than 256 levels is refused with the same message whatever the stack allows', () => {
+    const flow = (n: number) => `kind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    for (const n of [300, 900, 5000]) {
+      const r = lint(['-'], flow(n));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/<stdin>(:\d+)?: nested more than 256 levels deep/);
+    }
+    expect(lint(['-'], flow(100)).code).toBe(0);
+    const cni = tempFile('10-deep.conflist', `{"cniVersion":"1.0.0","type":"bridge","x":${'['.repeat(6000)}${']'.repeat(6000)}}`);
+    expect(lint([cni])).toMatchObject({ code: 2, err: expect.stringContaining('nested more than 256 levels deep') });
+  });
+
+  test('a dangling symlink and a symlink loop in a directory are reported, and the rest is judged', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-links-'));
+    fs.writeFileSync(path.join(dir, 'nad.yaml'), 'apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: lan}\nspec:\n  config: \'{"cniVersion":"1.0.0","type":"bridge"}\'\n');
+    fs.symlinkSync(path.join(dir, 'missing.yaml'), path.join(dir, 'dangling.yaml'));
+    fs.symlinkSync(path.join(dir, 'loop-b'), path.join(dir, 'loop-a'));
+    fs.symlinkSync(path.join(dir, 'loop-a'), path.join(dir, 'loop-b'));
+    const r = lint([dir]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('in 1 object');
+    expect(r.err).toContain('dangling.yaml: cannot be read (ENOENT)');
+    expect(r.err).toContain('loop-a: cannot be read (ELOOP)');
+  });
+
+  test('a FIFO or a device is refused without being read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-fifo-'));
+    const fifo = path.join(dir, 'pipe.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const started = Date.now();
+    expect(lint([fifo])).toMatchObject({ code: 2, err: `cdk8s-multus: ${fifo}: is not a regular file\n` });
+    expect(lint(['/dev/zero'])).toMatchObject({ code: 2, err: 'cdk8s-multus: /dev/zero: is not a regular file\n' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('standard input is read only up to the limit: an endless stream is refused', () => {
+    const fd = fs.openSync('/dev/zero', 'r');
+    try {
+      expect(readBounded(fd, 3 * 1024 * 1024).length).toBeLessThanOrEqual(4 * 1024 * 1024);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const bin = path.join(ROOT, 'bin', 'cdk8s-multus');
+    if (!fs.existsSync(path.join(ROOT, 'lib', 'lint', 'cli.js'))) throw new Error('lib/ is missing: run `npx projen compile` first');
+    const r = spawnSync('sh', ['-c', `exec ${bin} lint - < /dev/zero`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`cdk8s-multus: <stdin>: more than the ${MAX_INPUT_BYTES} bytes this command reads\n`);
+  });
+
+  test('an internal error is exit 3 and one line naming the input, never a stack trace', () => {
+    const spy = jest.spyOn(MultusRules, 'check').mockImplementation(() => {
+      throw new TypeError('boom\n    at somewhere');
+    });
+    try {
+      const r = lint(['-'], 'kind: ConfigMap\nmetadata: {name: x}\n');
+      expect(r.code).toBe(3);
+      expect(r.err).toBe('cdk8s-multus: internal error while judging <stdin>:1 (TypeError: boom); please report it with that input\n');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

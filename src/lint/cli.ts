@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { MAX_DEPTH, parseJson, plainData } from '../_json';
 import * as facts from '../cni/facts';
 import { ICniNodeLayout, K3sLayout, StandardLayout } from '../layout';
 import { Finding, ManifestObject, Severity } from '../rules/finding';
@@ -24,13 +25,17 @@ options:
   --format text|json|sarif
   -h, --help
 
-exit codes: 0 no errors, 1 errors found, 2 bad usage or unreadable input`;
+exit codes: 0 no errors, 1 errors found, 2 bad usage or unreadable input (every readable input
+is still judged), 3 an internal error of this command (please report it with the input)`;
 
 /** A problem with the command line or an input, reported with exit code 2. */
 class InputError extends Error {}
 
-/** Inputs larger than this are refused rather than read into memory. */
-const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+/**
+ * Inputs larger than this are refused rather than read: parsed YAML takes many times its size in
+ * memory, and real manifests are far smaller.
+ */
+export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 const CNI_EXTENSIONS = ['.conf', '.conflist'];
 
@@ -56,18 +61,46 @@ export function main(args: string[], io: Io): number {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const objects = options.inputs.flatMap((input) => readInput(input, io));
     const layout = makeLayout(options);
-    const findings = MultusRules.check(objects, layout);
+    // An input that cannot be read is reported, and every other input is still judged.
+    const unreadable: string[] = [];
+    const objects = options.inputs.flatMap((input) => readInput(input, io, unreadable));
+    let findings: Finding[];
+    try {
+      findings = MultusRules.check(objects, layout);
+    } catch (e) {
+      return internalError(io, culprit(options.inputs, objects, layout), e);
+    }
     io.stdout(render(options.format, findings, objects.length, layout));
+    for (const problem of unreadable) io.stderr(`cdk8s-multus: ${problem}\n`);
+    if (unreadable.length > 0) return 2;
     return findings.some((f) => f.severity === Severity.ERROR) ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`cdk8s-multus: ${e.message}\n`);
       return 2;
     }
-    throw e;
+    return internalError(io, 'the command line', e);
   }
+}
+
+/** One line, no stack trace, and an exit code of its own: never mistaken for "errors found". */
+function internalError(io: Io, where: string, e: unknown): number {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  io.stderr(`cdk8s-multus: internal error while judging ${where} (${message.split('\n')[0].slice(0, 200)}); please report it with that input\n`);
+  return 3;
+}
+
+/** The source of the first object that fails on its own, to name in an internal error. */
+function culprit(inputs: string[], objects: ManifestObject[], layout: ICniNodeLayout): string {
+  for (const o of objects) {
+    try {
+      MultusRules.check([o], layout);
+    } catch {
+      return o.source ?? inputs.join(', ');
+    }
+  }
+  return inputs.join(', ');
 }
 
 function parseArgs(args: string[]): Options | undefined {
@@ -109,31 +142,77 @@ function makeLayout(options: Options): ICniNodeLayout {
   }
 }
 
-/** The objects in a file, a directory (recursively, by extension) or standard input. */
-function readInput(input: string, io: Io): ManifestObject[] {
-  if (input === '-') return parseText('<stdin>', decode('<stdin>', io.stdin()), 'manifest');
-  let stat: fs.Stats;
+/**
+ * The objects in a file, a directory (recursively, by extension) or standard input. What cannot
+ * be read (missing, a dangling or looping symlink, not a regular file, too large, not UTF-8,
+ * malformed) is added to `unreadable` and yields no objects.
+ */
+function readInput(input: string, io: Io, unreadable: string[]): ManifestObject[] {
   try {
-    stat = fs.statSync(input);
+    if (input === '-') return parseText('<stdin>', decode('<stdin>', io.stdin()), 'manifest');
+    const stat = statOf(input);
+    if (stat.isDirectory()) {
+      return fs.readdirSync(input).sort().flatMap((name) => {
+        const child = path.join(input, name);
+        const ext = path.extname(name);
+        if (MANIFEST_EXTENSIONS.includes(ext) || CNI_EXTENSIONS.includes(ext)) return readInput(child, io, unreadable);
+        // Sub-directories are walked; a link that leads nowhere is reported, not followed for ever.
+        try {
+          if (fs.statSync(child).isDirectory()) return readInput(child, io, unreadable);
+        } catch (e) {
+          unreadable.push(`${child}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        return [];
+      });
+    }
+    // A FIFO or a device would block or never end: only regular files are read.
+    if (!stat.isFile()) throw new InputError(`${input}: is not a regular file`);
+    if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${input}: ${stat.size} bytes is more than the ${MAX_INPUT_BYTES} bytes this command reads`);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(input);
+    } catch (e) {
+      throw new InputError(`${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    return parseText(input, decode(input, bytes), CNI_EXTENSIONS.includes(path.extname(input)) ? 'cni' : 'manifest');
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    unreadable.push(e.message);
+    return [];
+  }
+}
+
+function statOf(input: string): fs.Stats {
+  try {
+    return fs.statSync(input);
   } catch (e) {
     throw new InputError(`${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (stat.isDirectory()) {
-    return fs.readdirSync(input).sort().flatMap((name) => {
-      const child = path.join(input, name);
-      const ext = path.extname(name);
-      if (fs.statSync(child).isDirectory() || MANIFEST_EXTENSIONS.includes(ext) || CNI_EXTENSIONS.includes(ext)) return readInput(child, io);
-      return [];
-    });
+}
+
+/**
+ * Standard input, read in chunks up to one byte past `limit`, so that an endless stream
+ * (`/dev/zero`) or a huge one is refused without being held whole.
+ */
+export function readBounded(fd: number, limit = MAX_INPUT_BYTES): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+    total += n;
+    if (total > limit) break;
   }
-  if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${input}: ${stat.size} bytes is more than the ${MAX_INPUT_BYTES} bytes this command reads`);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(input);
-  } catch (e) {
-    throw new InputError(`${input}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseText(input, decode(input, bytes), CNI_EXTENSIONS.includes(path.extname(input)) ? 'cni' : 'manifest');
+  return Buffer.concat(chunks);
 }
 
 function decode(name: string, bytes: Buffer): string {
@@ -175,7 +254,7 @@ function parseText(name: string, text: string, kind: 'manifest' | 'cni'): Manife
   if (kind === 'cni') {
     let config: unknown;
     try {
-      config = JSON.parse(text);
+      config = parseJson(text);
     } catch (e) {
       throw new InputError(`${name}: is not a JSON CNI config (${(e as Error).message})`);
     }
@@ -186,11 +265,19 @@ function parseText(name: string, text: string, kind: 'manifest' | 'cni'): Manife
     }];
   }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`${name}: nested more than ${MAX_DEPTH} levels deep`);
+    throw e;
+  }
   const docList = Array.isArray(docs) ? docs : [docs];
   const out: ManifestObject[] = [];
   for (const doc of docList) {
     const problem = doc.errors[0];
+    // The parser recurses: how deep it gets depends on the stack left, so depth is judged by one rule.
+    if (problem && /Maximum call stack size exceeded/.test(problem.message)) throw new InputError(`${name}: nested more than ${MAX_DEPTH} levels deep`);
     if (problem) {
       const at = lines.linePos(problem.pos[0]);
       throw new InputError(`${name}:${at.line}: malformed YAML: ${problem.message.split('\n')[0]}`);
@@ -199,9 +286,9 @@ function parseText(name: string, text: string, kind: 'manifest' | 'cni'): Manife
     const line = lines.linePos(doc.contents.range?.[0] ?? 0).line;
     let value: any;
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = plainData(doc.toJS({ maxAliasCount: 1000 }));
     } catch (e) {
-      throw new InputError(`${name}:${line}: ${(e as Error).message}`);
+      throw new InputError(`${name}:${line}: ${e instanceof RangeError ? `nested more than ${MAX_DEPTH} levels deep` : (e as Error).message}`);
     }
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {

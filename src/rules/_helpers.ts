@@ -1,4 +1,5 @@
 // What several rule files read the same way.
+import { parseJson } from '../_json';
 import * as facts from '../cni/facts';
 import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -42,7 +43,7 @@ export function readConfig(nad: Obj): { readonly value?: unknown; readonly error
 export function parseConfig(text: unknown): { value?: unknown; error?: string } {
   if (typeof text !== 'string') return {};
   try {
-    return { value: JSON.parse(text) };
+    return { value: parseJson(text) };
   } catch (e) {
     return { error: (e as Error).message };
   }

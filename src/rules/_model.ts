@@ -1,4 +1,4 @@
-import { argvOf, asArray } from '../_json';
+import { argvOf, asArray, parseJson } from '../_json';
 import * as facts from '../cni/facts';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from '../cni/installer';
 import { ICniNodeLayout } from '../layout/layout';
@@ -86,8 +86,8 @@ export class Model {
         manifest: o.manifest,
         source: o.source,
         kind: o.manifest.kind,
-        namespace: o.manifest.metadata?.namespace,
-        name: String(o.manifest.metadata?.name ?? ''),
+        namespace: typeof o.manifest.metadata?.namespace === 'string' ? o.manifest.metadata.namespace : undefined,
+        name: nameOf(o.manifest.metadata?.name),
         parsedConfig: undefined,
       }));
     this.nads = this.objects.filter((o) => o.kind === facts.NAD_KIND);
@@ -96,11 +96,14 @@ export class Model {
       const podSpec = template?.spec;
       if (!podSpec) continue;
       this.podMakers.push({ owner: obj, metadata: template.metadata, metadataField: template.metadataField });
+      // A container without a string name is refused by the API server; there is nothing to judge.
       for (const init of asArray(podSpec.initContainers)) {
-        const installer = recognizeInstaller(obj, podSpec, init);
+        const installer = typeof init?.name === 'string' ? recognizeInstaller(obj, podSpec, init) : undefined;
         if (installer) this.installers.push(installer);
       }
-      asArray(podSpec.containers).forEach((c, i) => this.readContainer(obj, podSpec, c, i));
+      asArray(podSpec.containers).forEach((c, i) => {
+        if (typeof c?.name === 'string') this.readContainer(obj, podSpec, c, i);
+      });
     }
   }
 
@@ -152,9 +155,22 @@ export class Model {
     const mounts = MountTable.fromPodSpec(podSpec, container.name);
     const argv = argvOf(container);
     const configArg = flagValue(argv, ['-config', '--config']);
-    const configPath = PodPath.of(configArg ?? facts.MULTUS_DAEMON_CONFIG_PATH);
+    const configPath = tryPod(configArg ?? facts.MULTUS_DAEMON_CONFIG_PATH) ?? PodPath.of(facts.MULTUS_DAEMON_CONFIG_PATH);
     const field = `spec.template.spec.containers[${containerIndex}].volumeMounts`;
     const base = { owner, podSpec, container, containerIndex, mounts, configPath };
+    if (configArg !== undefined && !tryPod(configArg)) {
+      return {
+        ...base,
+        configProblem: {
+          holder: owner,
+          field: `spec.template.spec.containers[${containerIndex}] (-config)`,
+          found: JSON.stringify(configArg),
+          expected: `an absolute path such as ${facts.MULTUS_DAEMON_CONFIG_PATH}`,
+          message: 'the daemon reads its configuration from the -config flag\'s path inside its container, which must be an absolute path without ".."',
+          fix: `pass -config ${facts.MULTUS_DAEMON_CONFIG_PATH}, where the ConfigMap is mounted`,
+        },
+      };
+    }
     const fail = (found: string, expected: string, message: string, fix: string, configMap?: Obj): ThickDaemon => {
       const problemField = configMap ? `data["${facts.MULTUS_DAEMON_CONFIG_KEY}"]` : field;
       return { ...base, configMap, configProblem: { holder: configMap ?? owner, field: problemField, found, expected, message, fix } };
@@ -187,7 +203,7 @@ export class Model {
     }
     let config: any;
     try {
-      config = JSON.parse(text);
+      config = parseJson(text);
     } catch (e) {
       return fail(truncate(text), 'a JSON object', `the daemon configuration is not valid JSON (${(e as Error).message})`, 'write valid JSON', cm);
     }
@@ -225,8 +241,9 @@ function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undef
   const index = asArray(podSpec.initContainers).indexOf(c);
   const base = `spec.template.spec.initContainers[${index}]`;
   const make = (target: string, targetField: string, plugins: string[]): Installer | undefined => {
-    if (!target.startsWith('/')) return undefined;
-    return { owner, container: c.name, target: PodPath.of(target), targetField, plugins, mounts: MountTable.fromPodSpec(podSpec, c.name) };
+    const pod = tryPod(target);
+    if (!pod) return undefined;
+    return { owner, container: c.name, target: pod, targetField, plugins, mounts: MountTable.fromPodSpec(podSpec, c.name) };
   };
   if (argv[0]?.split('/').pop() === 'install_multus') {
     const type = flagValue(argv, ['-t', '--type']);
@@ -271,5 +288,16 @@ export function tryPod(value: unknown): PodPath | undefined {
     return typeof value === 'string' ? PodPath.of(value) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** An object's name as written, for messages: a string, or the JSON of whatever stands there. */
+export function nameOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '(unreadable)';
   }
 }

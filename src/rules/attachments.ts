@@ -1,6 +1,6 @@
 // The rules on attachments of pods and KubeVirt VMs to networks.
 import { attachmentProblem, networkFacts } from '../_attachment';
-import { asArray } from '../_json';
+import { asArray, asText, parseJson } from '../_json';
 import { defineRule } from './_define';
 import { parsedConfig } from './_helpers';
 import { Obj } from './_model';
@@ -25,7 +25,7 @@ function networkEntries(value: string): { name?: unknown; namespace?: unknown; i
   const text = value.trim();
   if (text.startsWith('[')) {
     try {
-      const list = JSON.parse(text);
+      const list = parseJson(text);
       return Array.isArray(list) ? list.map((e) => (typeof e === 'object' && e !== null ? e : {})) : 'not a JSON list';
     } catch (e) {
       return `not valid JSON (${(e as Error).message})`;
@@ -60,7 +60,7 @@ export const attachment = defineRule({
       const seen = new Set<string>();
       entries.forEach((e, i) => {
         if (e.interface !== undefined) {
-          const iface = String(e.interface);
+          const iface = asText(e.interface);
           if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) bad(iface, `entry ${i}: interface "${iface}" is not a Linux interface name of at most 15 characters`, 'use a shorter name such as net1 or lan0');
           if (seen.has(iface)) bad(iface, `entry ${i}: interface "${iface}" is used twice in this pod`, 'give each attachment its own interface name');
           seen.add(iface);
@@ -89,7 +89,7 @@ export const kubevirtNetworks = defineRule({
     const bad = (field: string, found: string, expected: string, message: string, fix: string) =>
       out.push(report(o, { field: base + field, found, expected, message, fix }));
     if (vmi?.metadata?.annotations?.[facts.NETWORKS_ANNOTATION] !== undefined) {
-      bad(`metadata.annotations["${facts.NETWORKS_ANNOTATION}"]`, String(vmi.metadata.annotations[facts.NETWORKS_ANNOTATION]).slice(0, 80), 'no such annotation',
+      bad(`metadata.annotations["${facts.NETWORKS_ANNOTATION}"]`, asText(vmi.metadata.annotations[facts.NETWORKS_ANNOTATION]).slice(0, 80), 'no such annotation',
         'KubeVirt writes the Multus annotation on the launcher pod itself; a hand-written one conflicts with it',
         'remove it and list the network in spec.networks with multus.networkName');
     }

@@ -1,4 +1,5 @@
 // The rules on the thick daemon's daemon-config.json: where it is mounted, what each path in it means in the pod and on the host.
+import { asText } from '../_json';
 import { defineRule } from './_define';
 import { configField, configValue, dedicatedView, holder, podPrefixIn } from './_helpers';
 import { tryHost, tryPod } from './_model';
@@ -255,7 +256,7 @@ export const daemonConfigValid = defineRule({
         fix: `set multusAutoconfigDir to "${d.mounts.toPod(m.layout.confDir) ?? 'the pod path of ' + m.layout.confDir}"`,
       }));
     }
-    if (c.logLevel !== undefined && !facts.MULTUS_LOG_LEVELS.includes(String(c.logLevel).toLowerCase())) {
+    if (c.logLevel !== undefined && !facts.MULTUS_LOG_LEVELS.includes(asText(c.logLevel).toLowerCase())) {
       out.push(report(holder(d), {
         field: configField('logLevel'),
         found: JSON.stringify(c.logLevel),

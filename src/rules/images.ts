@@ -1,7 +1,7 @@
 // The rules on images of the Multus workloads.
-import { asArray } from '../_json';
+import { asArray, asText } from '../_json';
 import { defineRule } from './_define';
-import { Model, Obj, podSpecOf } from './_model';
+import { Model, nameOf, Obj, podSpecOf } from './_model';
 import { Severity } from './finding';
 import { imageProblem } from '../cni/images';
 
@@ -25,9 +25,9 @@ export const imagePinned = defineRule({
       const problem = imageProblem(c?.image);
       return problem ? [report(w, {
         field,
-        found: String(c?.image),
+        found: asText(c?.image),
         expected: 'a release tag (such as v4.3.0-thick) or a @sha256 digest',
-        message: `container "${c?.name}": ${problem}`,
+        message: `container "${nameOf(c?.name)}": ${problem}`,
         fix: 'pin a release tag or a digest',
       })] : [];
     });

@@ -1,4 +1,5 @@
 // The rules on kubeconfig files that host-side plugins read.
+import { asText } from '../_json';
 import { defineRule } from './_define';
 import { parsedConfig } from './_helpers';
 import { tryHost } from './_model';
@@ -25,9 +26,9 @@ export const kubeconfigWriter = defineRule({
     const podPrefix = typeof value === 'string' && /^\/host(\/|$)/.test(value) ? '; it starts with /host, a pod mount prefix, but the plugin runs on the host' : '';
     return [report(nad, {
       field: `spec.config.${where}`,
-      found: String(value),
+      found: asText(value),
       expected: writers.length ? `one of the files written: ${writers.join('; ')}` : 'a host file that a writer in the app writes',
-      message: `the plugin reads the kubeconfig ${String(value)} on the host, and nothing in the app writes it there${podPrefix}`,
+      message: `the plugin reads the kubeconfig ${asText(value)} on the host, and nothing in the app writes it there${podPrefix}`,
       fix: writers.length ? `reference ${m.hostFileWriters[0].host}` : 'add a MultusKubeconfigJob and reference its hostPath',
     })];
   })),

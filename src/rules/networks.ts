@@ -1,6 +1,6 @@
 // The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
 import { parseIp } from '../_ip';
-import { asArray } from '../_json';
+import { asArray, asText } from '../_json';
 import { pluginTypes } from '../cni/plugins';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
@@ -26,7 +26,7 @@ export const nadCrd = defineRule({
       })),
     ...m.nads.filter((o) => o.manifest.apiVersion !== `${facts.NAD_GROUP}/v1`).map((o) => report(o, {
       field: 'apiVersion',
-      found: String(o.manifest.apiVersion),
+      found: asText(o.manifest.apiVersion),
       expected: `${facts.NAD_GROUP}/v1`,
       message: 'the NetworkAttachmentDefinition API is served only as k8s.cni.cncf.io/v1',
       fix: `set apiVersion to ${facts.NAD_GROUP}/v1`,
@@ -136,7 +136,7 @@ function addressIntervals(config: any): { family: number; start: bigint; end: bi
   if (ipam?.type === 'static') {
     for (const a of asArray(ipam.addresses)) {
       const ip = parse(a?.address, true);
-      if (ip) out.push({ family: ip.family, start: ip.value, end: ip.value, text: String(a.address) });
+      if (ip) out.push({ family: ip.family, start: ip.value, end: ip.value, text: asText(a.address) });
     }
   }
   if (ipam?.type === 'host-local') {
@@ -209,7 +209,7 @@ export const nadIpam = defineRule({
       } catch (e) {
         return [report(nad, {
           field,
-          found: truncate(JSON.stringify(p.ipam) ?? String(p.ipam), 160),
+          found: truncate(JSON.stringify(p.ipam) ?? asText(p.ipam), 160),
           expected: 'an IPAM config that host-local or static accepts and that hands out only host addresses',
           message: (e as Error).message,
           fix: 'correct the field the message names as it says',
