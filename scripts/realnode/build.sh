@@ -13,11 +13,12 @@
 # runc comes from Debian's package (installed when missing). Stage times go to build-times.log.
 set -euo pipefail
 k8s_version="${REALNODE_KUBERNETES_VERSION:-v1.37.2}"
-# k3s's go.mod (main, Kubernetes 1.37) replaces containerd/v2 with a fork of v2.3.4.
+# k3s's go.mod (a Kubernetes 1.37 pre-release commit, 00014d2846a2) replaces containerd/v2 with a
+# fork tagged v2.3.4-…; this is the upstream release that fork is named after.
 containerd_version="${REALNODE_CONTAINERD_VERSION:-v2.3.4}"
 ggcr_version="${REALNODE_GGCR_VERSION:-v0.22.1}"
 plugins_version="${CNI_PLUGINS_VERSION:-v1.9.1}"
-# The sandbox image k3s uses by default (its --pause-image).
+# The sandbox image name k3s-generated containerd configs carry.
 pause_image="${REALNODE_PAUSE_IMAGE:-docker.io/rancher/mirrored-pause:3.6}"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -60,7 +61,7 @@ fi
 gomod="$(cd /tmp && GOFLAGS= go mod download -json "k8s.io/kubernetes@$k8s_version" | sed -n 's/.*"GoMod": "\(.*\)",/\1/p')"
 go_line="go $(sed -n 's/^go //p' "$gomod")"
 etcd_version="$(sed -n 's#^\s*go.etcd.io/etcd/server/v3 \(v[^ ]*\).*#\1#p' "$gomod")"
-kdir="$cache/kubernetes-$k8s_version"
+kdir="$cache/kubernetes-$k8s_version-v2"  # -v2: binaries stamped with their version
 kcmds=(kube-apiserver kubectl kube-controller-manager kube-scheduler kubelet)
 if ! stage kubernetes "$kdir/bin" "${kcmds[@]}"; then
   start=$(date +%s)
@@ -75,13 +76,20 @@ if ! stage kubernetes "$kdir/bin" "${kcmds[@]}"; then
   } | own_module "$kdir" "$(tools_go "${pkgs[@]}")"
   took "kubernetes modules (tidy)" "$start"
   mkdir -p "$kdir/bin"
+  # The version the binaries report (kubelet puts it in the Node's status), as Kubernetes's own
+  # build stamps it; without it they say v0.0.0-master+$Format:%H$.
+  minor="${k8s_version#v1.}"; minor="${minor%%.*}"
+  vflags="-s"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    vflags+=" -X $p.gitVersion=$k8s_version -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
   for c in "${kcmds[@]}"; do
     s=$(date +%s)
     # All static (CGO_ENABLED=0); should kubelet need cgo, say so and build it with cgo.
-    if ! (cd "$kdir/src" && go build -trimpath -ldflags=-s -o "$kdir/bin/" "k8s.io/kubernetes/cmd/$c"); then
+    if ! (cd "$kdir/src" && go build -trimpath -ldflags="$vflags" -o "$kdir/bin/" "k8s.io/kubernetes/cmd/$c"); then
       [ "$c" = kubelet ] || exit 1
       echo "build kubelet: failed with CGO_ENABLED=0; building with cgo" | tee -a "$times"
-      (cd "$kdir/src" && CGO_ENABLED=1 go build -trimpath -ldflags=-s -o "$kdir/bin/" "k8s.io/kubernetes/cmd/$c")
+      (cd "$kdir/src" && CGO_ENABLED=1 go build -trimpath -ldflags="$vflags" -o "$kdir/bin/" "k8s.io/kubernetes/cmd/$c")
     fi
     took "kubernetes $c" "$s"
   done
