@@ -2,7 +2,9 @@
 # The real-node run, inside the namespaces scripts/realnode/up.sh makes: arguments are the run's
 # directory and the cgroup root (a directory up.sh made in each cgroup v1 hierarchy).
 #
-# The node is laid out as k3s lays out its data dir (<data-dir> stands for /var/lib/rancher/k3s):
+# The node is laid out at k3s's own paths: a tmpfs /var/lib of the namespace's own holds
+# <data-dir> = /var/lib/rancher/k3s and kubelet's /var/lib/kubelet, so host paths in manifests
+# written for k3s mean the same here:
 #   <data-dir>/data/cni                 CNI plugin binaries (containerd's bin_dirs)
 #   <data-dir>/agent/etc/cni/net.d      CNI network configs (containerd's conf_dir)
 #   <data-dir>/agent/containerd         containerd's root
@@ -16,14 +18,13 @@ root="$(cd "$here/../.." && pwd)"
 # shellcheck disable=SC1091
 source "$root/.cache/realnode/paths.env"
 export PATH="$CONTAINERD_BIN:$KUBE_BIN:$PATH"
-data="$lab/k3s"
+data=/var/lib/rancher/k3s
 logs="$lab/logs"
 pki="$lab/pki"
 node=realnode
 node_ip=10.44.0.2
 sock=/run/k3s/containerd/containerd.sock
-mkdir -p "$logs" "$pki" "$data/data/cni" "$data/agent/etc/cni/net.d" "$data/agent/containerd" \
-  "$data/agent/etc/containerd" "$data/agent/kubelet" "$data/server/db" "$lab/varlog" "$lab/cni-ipam"
+mkdir -p "$logs" "$pki" "$lab/varlog"
 # PID 1 of its namespace: bash ignores signals it has no handler for there.
 trap 'exit 143' TERM INT
 log() { echo "[$(date -u +%T)] $*" | tee -a "$logs/steps.log"; }
@@ -48,6 +49,9 @@ start() { # name, command...: in the background, output to logs/<name>.log
 # --- namespace plumbing: a /run and a /var/log of our own, a node address on a veth
 mount -t tmpfs -o mode=755 tmpfs /run
 mount --bind "$lab/varlog" /var/log
+mount -t tmpfs -o mode=755 tmpfs /var/lib
+mkdir -p "$data/data/cni" "$data/agent/etc/cni/net.d" "$data/agent/containerd" "$data/agent/etc/containerd" \
+  "$data/server/db" /var/lib/kubelet /var/lib/cni
 # Name lookups stay in the namespace: the node's name in hosts, the cluster DNS address (nothing
 # listens there) as the only nameserver.
 printf '127.0.0.1 localhost\n%s %s\n' "$node_ip" "$node" > "$lab/hosts"
@@ -143,7 +147,6 @@ cat > "$data/agent/etc/cni/net.d/10-bridge.conflist" <<EOF
       "hairpinMode": true,
       "ipam": {
         "type": "host-local",
-        "dataDir": "$lab/cni-ipam",
         "ranges": [[{ "subnet": "10.42.0.0/24" }]]
       }
     }
@@ -178,7 +181,7 @@ resolvConf: /etc/resolv.conf
 EOF
 cp "$data/agent/etc/kubelet.yaml" "$logs/kubelet.yaml"
 start kubelet kubelet --config="$data/agent/etc/kubelet.yaml" --kubeconfig="$lab/kubelet.kubeconfig" \
-  --root-dir="$data/agent/kubelet" --hostname-override="$node" --node-ip="$node_ip" --v=2
+  --root-dir=/var/lib/kubelet --hostname-override="$node" --node-ip="$node_ip" --v=2
 wait_for "node $node to register" 120 kubectl get node "$node"
 wait_for "node $node to be Ready" 120 sh -c "kubectl get node $node -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True" \
   || { kubectl get node "$node" -o yaml > "$logs/node.yaml" 2>&1; }
