@@ -116,6 +116,13 @@ const simnode = project.addTask('simnode', {
   description: 'Bring the example chart up on a simulated k3s node with the real Multus and API server',
   exec: 'bash scripts/simnode/run.sh',
 });
+// The real node (scripts/realnode/): the real kubelet, containerd and runc, built from their Go
+// modules, running pods on a k3s-shaped node. Not yet part of the test task.
+project.addTask('realnode', {
+  description: 'Build and bring up a k3s-shaped node with the real kubelet, containerd and runc (needs root and Go)',
+  exec: 'bash scripts/realnode/up.sh',
+});
+
 project.testTask.prependSpawn(rulesDocCheck);
 project.testTask.spawn(simnode);
 
