@@ -6,6 +6,7 @@ import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
+import { attachmentInterfaceProblem, isInterfaceName } from './cni/interfaces';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
 
@@ -120,11 +121,7 @@ export interface CniNetworkOptions {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 
-function isInterfaceName(value: string): boolean {
-  return IFNAME.test(value) && value !== '.' && value !== '..';
-}
 
 /** @internal Checks a Linux interface name (at most 15 characters, no '/' or whitespace). */
 export function _checkInterfaceName(field: string, value: string): void {
@@ -201,7 +198,8 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     AppValidator.of(target);
     const entries = attachmentsOf(target);
     const iface = options.interface ?? `net${entries.length + 1}`;
-    if (!isInterfaceName(iface)) _checkInterfaceName(`${where()}: interface`, iface);
+    const ifaceProblem = attachmentInterfaceProblem(iface);
+    if (ifaceProblem) throw new Error(`${where()}: interface ${ifaceProblem}`);
     if (entries.some((e) => e.interface === iface)) {
       throw new Error(`${where()}: interface "${iface}" is already used by another attachment of this pod; give each attachment its own interface name`);
     }

@@ -123,9 +123,12 @@ describe('attachTo', () => {
     expect(() => lan.attachTo(pod, { mac: '02:00:00:00:00:01' })).toThrow(/does not declare capabilities\.mac/);
   });
 
-  test('fails when an interface name is too long or used twice in one pod', () => {
+  test('fails when an interface name is too long, eth0 or lo, or used twice in one pod', () => {
     const { lan, web } = setup();
     expect(() => lan.attachTo(web, { interface: 'sixteen-chars-xx' })).toThrow(/not a Linux interface name/);
+    // Every pod has eth0 (the primary network's) and lo already: an attachment named so fails its ADD.
+    expect(() => lan.attachTo(web, { interface: 'eth0' })).toThrow(/Web\): interface "eth0" is the primary \(cluster\) network's interface, which every pod already has; name the attachment net1, lan0 or the like/);
+    expect(() => lan.attachTo(web, { interface: 'lo' })).toThrow(/interface "lo" is the pod's loopback interface/);
     lan.attachTo(web, { interface: 'lan0' });
     expect(() => lan.attachTo(web, { interface: 'lan0' })).toThrow(/"lan0" is already used/);
   });

@@ -6,6 +6,7 @@ import { parsedConfig } from './_helpers';
 import { Obj } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
+import { attachmentInterfaceProblem } from '../cni/interfaces';
 import { kubevirtBindingProblem } from '../cni/kubevirt';
 
 /** How many pods a manifest's workload runs: a number, or words for "more than one". */
@@ -61,7 +62,8 @@ export const attachment = defineRule({
       entries.forEach((e, i) => {
         if (e.interface !== undefined) {
           const iface = asText(e.interface);
-          if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) bad(iface, `entry ${i}: interface "${iface}" is not a Linux interface name of at most 15 characters`, 'use a shorter name such as net1 or lan0');
+          const problem = attachmentInterfaceProblem(iface);
+          if (problem) bad(iface, `entry ${i}: interface ${problem}`, 'use a name such as net1 or lan0, of at most 15 characters');
           if (seen.has(iface)) bad(iface, `entry ${i}: interface "${iface}" is used twice in this pod`, 'give each attachment its own interface name');
           seen.add(iface);
         }

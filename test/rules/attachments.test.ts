@@ -29,6 +29,9 @@ test.each([
   ['requested IP outside the network', { ips: ['10.0.0.1/24'] }, 1, 'is not inside the network\'s subnets', { ips: true }],
   ['the same fixed IP on several pods', {}, 3, 'the network\'s fixed address gives every pod the same address, but Deployment web runs 3 pods', {}],
   ['an interface name over 15 characters', { interface: 'sixteen-chars-xx' }, 1, 'is not a Linux interface name', {}],
+  ['the primary network\'s eth0 as the interface', { interface: 'eth0' }, 1, '"eth0" is the primary (cluster) network\'s interface', {}],
+  ['the loopback lo as the interface', { interface: 'lo' }, 1, '"lo" is the pod\'s loopback interface', {}],
+  ['"." as the interface', { interface: '.' }, 1, '"." is not a Linux interface name', {}],
 ])('attachment: %s, a manifest judged by the lint command', (_name, entry, replicas, message, capabilities) => {
   const objects = [
     {

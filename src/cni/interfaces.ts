@@ -1,0 +1,26 @@
+/** A Linux interface name: 1 to 15 characters (IFNAMSIZ less the NUL), none of them '/' or white space. */
+const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
+
+/**
+ * Interfaces every pod has before Multus adds its attachments: `eth0` is the primary network's
+ * (containerd runs the cluster network with CNI_IFNAME eth0, and Multus gives its delegate that
+ * name), `lo` the loopback. An attachment with either name fails its ADD.
+ */
+const TAKEN: { readonly [name: string]: string } = {
+  eth0: 'the primary (cluster) network\'s interface, which every pod already has',
+  lo: 'the pod\'s loopback interface',
+};
+
+/** What is wrong with `name` as the interface of a secondary attachment, or undefined. */
+export function attachmentInterfaceProblem(name: string): string | undefined {
+  if (!IFNAME.test(name) || name === '.' || name === '..') {
+    return `${JSON.stringify(name)} is not a Linux interface name (1 to 15 characters of letters, digits, '_', '.', ':', '-')`;
+  }
+  if (Object.prototype.hasOwnProperty.call(TAKEN, name)) return `"${name}" is ${TAKEN[name]}; name the attachment net1, lan0 or the like`;
+  return undefined;
+}
+
+/** Whether `name` is a Linux interface name (any interface, such as a master NIC). */
+export function isInterfaceName(name: string): boolean {
+  return IFNAME.test(name) && name !== '.' && name !== '..';
+}
