@@ -181,12 +181,23 @@ describe('MultusThick options', () => {
     ['ghcr.io/k8snetworkplumbingwg/multus-cni:latest', /tag "latest" moves/],
     ['ghcr.io/k8snetworkplumbingwg/multus-cni', /has no tag/],
     ['registry:5000/multus-cni', /has no tag/],
+    // References the container runtime refuses (distribution/reference's grammar):
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni:', /tag "" is not a tag/],
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni@sha256:1234abcd', /must have exactly 64 lower-case hex digits/],
+    [`ghcr.io/k8snetworkplumbingwg/multus-cni@sha256:${'AB'.repeat(32)}`, /must have exactly 64 lower-case hex digits/],
+    [`ghcr.io/k8snetworkplumbingwg/multus-cni@md5:${'ab'.repeat(16)}`, /digest algorithm "md5" is not one the runtime knows/],
+    ['ghcr.io/K8sNetworkPlumbingWG/multus-cni:v4.3.0-thick', /repository "K8sNetworkPlumbingWG\/multus-cni" has upper case/],
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick ', /contains white space/],
+    ['ghcr.io/k8snetworkplumbingwg/multus-cni:-v4', /tag "-v4" is not a tag/],
+    ['ghcr.io/k8snetworkplumbingwg//multus-cni:v4.3.0', /has the invalid component ""/],
   ])('fails when the image is %s', (image, message) => {
     expect(() => thickChart({ image })).toThrow(message);
   });
 
-  test('accepts a registry with a port and a release tag', () => {
+  test('accepts a registry with a port and a release tag, a digest, and a tag with a digest', () => {
     expect(() => thickChart({ image: 'registry:5000/multus-cni:v4.3.0-thick' })).not.toThrow();
+    expect(() => thickChart({ image: `localhost/multus-cni@sha256:${'ab'.repeat(32)}` })).not.toThrow();
+    expect(() => thickChart({ image: `Registry.Example:5000/k8s/multus-cni:v4.3.0@sha512:${'0f'.repeat(64)}` })).not.toThrow();
   });
 
   test('fails with the field, value and fix on bad options', () => {

@@ -13,7 +13,7 @@ function multusWorkloads(m: Model): Obj[] {
 export const imagePinned = defineRule({
   id: 'image-pinned',
   severity: Severity.ERROR,
-  summary: 'Every image of the Multus workloads names a release tag or a digest, never a moving tag.',
+  summary: 'Every image of the Multus workloads is a reference the container runtime accepts, with a release tag or a digest, never a moving tag.',
   catches: 'nodes that run different Multus builds after a restart (`snapshot-thick`, `latest`).',
   check: (m, report) => multusWorkloads(m).flatMap((w) => {
     const spec = podSpecOf(w.manifest);
