@@ -6,6 +6,7 @@ import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod'
 import { AppValidator } from './_validator';
 import { daemonConfigHostPaths } from './cni/daemon-config';
 import * as facts from './cni/facts';
+import { cniVersionProblem } from './cni/versions';
 import { NAD_CRD } from './imports/crds';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
@@ -378,8 +379,8 @@ export class MultusThick extends Construct {
 }
 
 function checkProps(props: MultusThickProps, pluginsCustom: boolean): void {
-  if (props.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(props.cniVersion)) {
-    throw new Error(`MultusThick: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(props.cniVersion)}`);
+  if (props.cniVersion !== undefined && cniVersionProblem(props.cniVersion)) {
+    throw new Error(`MultusThick: ${cniVersionProblem(props.cniVersion)}`);
   }
   if (props.globalNamespaces && !props.namespaceIsolation) {
     throw new Error('MultusThick: globalNamespaces only has an effect with namespaceIsolation: true; set it or remove globalNamespaces');

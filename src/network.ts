@@ -7,6 +7,7 @@ import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
 import { attachmentInterfaceProblem, isInterfaceName } from './cni/interfaces';
+import { cniVersionProblem } from './cni/versions';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
 
@@ -167,9 +168,8 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     const namespace = options.namespace ?? 'default';
     if (!DNS_LABEL.test(namespace)) throw new Error(`${kind}: namespace ${JSON.stringify(namespace)} is not a DNS label`);
     const cniVersion = options.cniVersion ?? '1.0.0';
-    if (!/^\d+\.\d+\.\d+$/.test(cniVersion)) {
-      throw new Error(`${kind}: cniVersion must look like "1.0.0", got ${JSON.stringify(cniVersion)}`);
-    }
+    const versionProblem = cniVersionProblem(cniVersion);
+    if (versionProblem) throw new Error(`${kind}: ${versionProblem}`);
     for (const [i, server] of (options.dns?.nameservers ?? []).entries()) parseIp(`${kind}: dns.nameservers[${i}]`, server, false);
     // The config is produced at synth: subclasses set their fields after this constructor returns.
     const self: { network?: CniNetwork } = {};

@@ -201,7 +201,8 @@ describe('MultusThick options', () => {
   });
 
   test('fails with the field, value and fix on bad options', () => {
-    expect(() => thickChart({ cniVersion: '1.0' })).toThrow(/cniVersion must look like "0.3.1" or "1.0.0", got "1.0"/);
+    expect(() => thickChart({ cniVersion: '1.0' })).toThrow(/MultusThick: cniVersion "1.0" is not one the plugins and Multus accept/);
+    expect(() => thickChart({ cniVersion: '2.0.0' })).toThrow(/MultusThick: cniVersion "2.0.0" is not one the plugins and Multus accept .*incompatible CNI versions/);
     expect(() => thickChart({ globalNamespaces: ['a'] })).toThrow(/globalNamespaces only has an effect with namespaceIsolation/);
     expect(() => thickChart({ metricsPort: 70000 })).toThrow(/metricsPort must be a port number 1-65535, got 70000/);
     expect(() => thickChart({ extraPlugins: ['whereabouts'] })).toThrow(/"whereabouts" is not in rancher\/hardened-cni-plugins.*use pluginsImage/);

@@ -60,7 +60,10 @@ describe('MacvlanNetwork', () => {
     [{ master: 'a-very-long-nic-name' }, /master: "a-very-long-nic-name" is not a Linux interface name/],
     [{ mtu: 10 }, /mtu must be an integer from 68/],
     [{ name: 'Lan_1' }, /name "Lan_1" is not a DNS label/],
-    [{ cniVersion: '1.0' }, /cniVersion must look like "1.0.0"/],
+    [{ cniVersion: '1.0' }, /cniVersion "1.0" is not one the plugins and Multus accept \(0\.1\.0, 0\.2\.0, 0\.3\.0, 0\.3\.1, 0\.4\.0, 1\.0\.0, 1\.1\.0\)/],
+    // Well-formed, and still refused by the plugins: "incompatible CNI versions".
+    [{ cniVersion: '1.2.0' }, /cniVersion "1\.2\.0" is not one the plugins and Multus accept .*incompatible CNI versions/],
+    [{ cniVersion: '0.3.2' }, /cniVersion "0\.3\.2" is not one the plugins and Multus accept/],
     [{ mode: MacvlanMode.PASSTHRU, ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }] }) }, /PASSTHRU takes over the master/],
   ])('fails when %j', (props, message) => {
     expect(() => new MacvlanNetwork(Testing.chart(), 'n', props as any)).toThrow(message);

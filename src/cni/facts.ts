@@ -98,6 +98,13 @@ export const WHEREABOUTS_SEARCH_PATHS: readonly string[] = [
   '/host/etc/cni/net.d/whereabouts.d/whereabouts.conf',
 ];
 
+/**
+ * The CNI spec versions that the pinned plugins (containernetworking/plugins v1.9.1) and Multus
+ * v4.3.0 accept: both are built with containernetworking/cni v1.3.0, whose `version.All` lists
+ * these (pkg/version/version.go). Any other cniVersion fails with "incompatible CNI versions".
+ */
+export const CNI_VERSIONS: readonly string[] = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'];
+
 /** The NetworkAttachmentDefinition API (multi-net-spec v1). */
 export const NAD_GROUP = 'k8s.cni.cncf.io';
 export const NAD_KIND = 'NetworkAttachmentDefinition';

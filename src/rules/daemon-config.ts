@@ -4,6 +4,7 @@ import { defineRule } from './_define';
 import { configField, configValue, dedicatedView, holder, podPrefixIn } from './_helpers';
 import { tryHost, tryPod } from './_model';
 import { DAEMON_CONFIG_PATH_FIELDS } from '../cni/daemon-config';
+import { cniVersionProblem } from '../cni/versions';
 import { HostPath, PodPath } from '../paths';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
@@ -245,6 +246,14 @@ export const daemonConfigValid = defineRule({
         expected: 'a CNI version such as "0.3.1" or "1.0.0"',
         message: 'with multusConfigFile "auto" the daemon needs cniVersion to generate 00-multus.conf',
         fix: 'set cniVersion',
+      }));
+    } else if (auto && cniVersionProblem(c.cniVersion)) {
+      out.push(report(holder(d), {
+        field: configField('cniVersion'),
+        found: JSON.stringify(c.cniVersion),
+        expected: `one of ${facts.CNI_VERSIONS.join(', ')}`,
+        message: `${cniVersionProblem(c.cniVersion)}: the daemon writes it into 00-multus.conf, so every pod's ADD fails`,
+        fix: 'set cniVersion to "0.3.1" or "1.0.0"',
       }));
     }
     if (auto && c.multusAutoconfigDir === undefined) {

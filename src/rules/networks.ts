@@ -2,6 +2,7 @@
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
 import { pluginTypes } from '../cni/plugins';
+import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
 import { nadKey, parsedConfig, readConfig } from './_helpers';
@@ -50,6 +51,8 @@ export const nadConfig = defineRule({
     const config: any = value;
     if (error !== undefined) return bad(text.slice(0, 80), `spec.config is not valid JSON (${error})`);
     if (typeof config?.cniVersion !== 'string') return bad(text.slice(0, 80), 'spec.config has no cniVersion');
+    const versionProblem = cniVersionProblem(config.cniVersion);
+    if (versionProblem) return bad(config.cniVersion, versionProblem);
     if (pluginTypes(config).length === 0) return bad(text.slice(0, 80), 'spec.config names no plugin type');
     return [];
   }),

@@ -223,6 +223,24 @@ describe('agreement with the plugins on what is wrong', () => {
   });
 });
 
+describe('cniVersion: the library accepts exactly what the plugins accept', () => {
+  test.each(['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'])('%s: ADD and DEL succeed, and the library writes it', (version) => {
+    const config = { ...macvlan({ ipam: range4() }), cniVersion: version, name: `v${version.replace(/\./g, '')}` };
+    const r = addAndDelete(config);
+    expect(r.addresses).toEqual(['192.168.1.200/24']);
+    expect(() => new MacvlanNetwork(Testing.chart(), 'Lan', { cniVersion: version })).not.toThrow();
+  });
+
+  test.each(['1.2.0', '0.3.2', '2.0.0'])('%s: the plugin refuses it ("incompatible CNI versions"), and so does the library', (version) => {
+    const pod = lab.newPod();
+    const r = lab.run('ADD', { ...macvlan({ ipam: range4() }), cniVersion: version, name: 'vbad' }, pod);
+    lab.deletePod(pod);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('incompatible CNI versions');
+    expect(() => new MacvlanNetwork(Testing.chart(), 'Lan', { cniVersion: version })).toThrow(/incompatible CNI versions/);
+  });
+});
+
 describe('property: every config the library accepts, the plugin accepts', () => {
   test('at least 1,000 generated configs', () => {
     let accepted = 0;

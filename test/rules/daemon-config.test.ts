@@ -139,6 +139,17 @@ test('daemon-config-valid: no cniVersion, an unknown log level', () => {
   expect(errors).toHaveLength(2);
 });
 
+test('daemon-config-valid: a cniVersion the plugins refuse, patched into the daemon config', () => {
+  const { chart, multus } = thickChart();
+  patchDaemonConfig(multus, (c) => {
+    c.cniVersion = '1.2.0';
+  });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['daemon-config-valid']);
+  expect(errors[0]).toContain('cniVersion "1.2.0" is not one the plugins and Multus accept (0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0); they fail with "incompatible CNI versions": the daemon writes it into 00-multus.conf');
+  expect(errors[0]).toContain('Fix: set cniVersion to "0.3.1" or "1.0.0"');
+});
+
 // Failures seen in the field, each as a fixture judged by the lint command.
 test.each([
   ['pod-path-mounted', 'doubled prefix in cniConfigDir', (o: any[]) => config(o, (c) => { c.cniConfigDir = '/host/var/lib/rancher/k3s/agent/var/lib/rancher/k3s/agent/etc/cni/net.d'; })],

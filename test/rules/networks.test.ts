@@ -22,6 +22,21 @@ test('nad-config: a config that is not JSON or names no plugin', () => {
   expect(errors).toHaveLength(2);
 });
 
+test('nad-config: a cniVersion the plugins refuse ("incompatible CNI versions"), and every one they accept passes', () => {
+  const { chart } = thickChart();
+  new nad.NetworkAttachmentDefinition(chart, 'a', { metadata: { name: 'a' }, spec: { config: '{"cniVersion":"1.2.0","type":"bridge"}' } });
+  new nad.NetworkAttachmentDefinition(chart, 'b', { metadata: { name: 'b' }, spec: { config: '{"cniVersion":"0.3","plugins":[{"type":"bridge"}]}' } });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['nad-config']);
+  expect(errors).toHaveLength(2);
+  expect(errors[0]).toContain('spec.config: cniVersion "1.2.0" is not one the plugins and Multus accept (0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0)');
+  for (const version of ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0']) {
+    const ok = thickChart().chart;
+    new nad.NetworkAttachmentDefinition(ok, 'a', { metadata: { name: 'a' }, spec: { config: JSON.stringify({ cniVersion: version, type: 'bridge' }) } });
+    expect(synthErrors(ok)).toEqual([]);
+  }
+});
+
 test('plugin-available: macvlan on k3s with nothing that installs it', () => {
   const chart = Testing.chart();
   new K3sCniPaths(chart, 'paths');
