@@ -32,6 +32,7 @@ function reference(where: Map<string, string>): string {
   ];
   for (const r of RULES) {
     lines.push(`## \`${r.id}\``, '', `- severity: ${r.severity}`, `- defined in: \`${where.get(r.id) ?? '?'}\``,
+      `- needs the node layout: ${r.layoutIndependent ? 'no (runs in every app that has a network)' : 'yes'}`,
       `- checks: ${r.summary}`, `- catches: ${r.catches}`, '');
   }
   return lines.join('\n');

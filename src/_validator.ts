@@ -100,7 +100,6 @@ export class AppValidator extends Construct {
   }
 
   private validate(): string[] {
-    if (this.layouts.size === 0) return [];
     const synthesis = this.synthesis;
     // Within one synthesis no user code runs between cdk8s's validations: the verdict stands.
     if (synthesis?.errors) return synthesis.errors;
@@ -112,13 +111,19 @@ export class AppValidator extends Construct {
       .map((o) => ({ construct: o, manifest: synthesis ? synthesis.serialize(o) : o.toJson(), source: o.node.path }));
     const errors: string[] = [];
     const seen = new Set<string>();
-    for (const [key, { layout, owners }] of this.layouts) {
-      // Objects deployed for another layout's nodes are not judged against this one.
-      const foreign = [...this.layouts].filter(([k]) => k !== key).flatMap(([, e]) => [...e.owners]);
-      const input: ManifestObject[] = objects
-        .filter((o) => !foreign.some((f) => isWithin(o.construct, f)) || [...owners].some((f) => isWithin(o.construct, f)))
-        .map(({ manifest, source }) => ({ manifest, source }));
-      for (const f of MultusRules.check(input, layout)) {
+    // With no layout in the app (networks without Multus), the rules that need none still judge it.
+    const verdicts = this.layouts.size === 0
+      ? [MultusRules.checkManifests(objects.map(({ manifest, source }) => ({ manifest, source })))]
+      : [...this.layouts].map(([key, { layout, owners }]) => {
+        // Objects deployed for another layout's nodes are not judged against this one.
+        const foreign = [...this.layouts].filter(([k]) => k !== key).flatMap(([, e]) => [...e.owners]);
+        const input: ManifestObject[] = objects
+          .filter((o) => !foreign.some((f) => isWithin(o.construct, f)) || [...owners].some((f) => isWithin(o.construct, f)))
+          .map(({ manifest, source }) => ({ manifest, source }));
+        return MultusRules.check(input, layout);
+      });
+    for (const findings of verdicts) {
+      for (const f of findings) {
         const line = MultusRules.format(f);
         if (seen.has(line)) continue;
         seen.add(line);

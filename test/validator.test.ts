@@ -109,3 +109,22 @@ describe('the next synthesis', () => {
     expect(yaml).toContain('192.168.1.200/24');
   });
 });
+
+describe('an app with networks and no layout (Multus deployed elsewhere)', () => {
+  test('the rules that need no layout judge it: a patched host-bits subnet and two networks with one name fail the synth', () => {
+    const chart = Testing.chart();
+    const a = new MacvlanNetwork(chart, 'A', { name: 'lan', master: 'eth0' });
+    new MacvlanNetwork(chart, 'B', { name: 'lan', master: 'eth1' });
+    a.addJsonPatch(JsonPatch.replace('/spec/config', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.200/24' }]] } })));
+    expect(() => Testing.synth(chart)).toThrow(/nad-ipam \(error\) NetworkAttachmentDefinition default\/lan spec\.config\.ipam: ranges\[0\]\[0\]\.subnet: 192\.168\.1\.200\/24 has host bits set/);
+    expect(() => Testing.synth(chart)).toThrow(/network-name-unique \(error\) NetworkAttachmentDefinition default\/lan/);
+  });
+
+  test('the rules that need the node layout stay silent: a macvlan network passes (its plugin is installed where Multus is)', () => {
+    const chart = Testing.chart();
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(MultusRules.all.filter((r) => r.layoutIndependent).map((r) => r.id).sort())
+      .toEqual(['attachment', 'kubevirt-networks', 'nad-config', 'nad-crd', 'nad-ipam', 'network-name-unique', 'network-overlap']);
+  });
+});

@@ -16,6 +16,11 @@ export interface RuleDefinition {
   readonly summary: string;
   /** The failure seen in the field that it answers. */
   readonly catches: string;
+  /**
+   * Whether the rule judges the manifests alone, without the node's layout (a NAD's config, an
+   * attachment). Such rules run in every app that has a network, with or without a layout in it.
+   */
+  readonly layoutIndependent?: boolean;
   readonly check: (model: Model, report: Report) => Finding[];
 }
 

@@ -42,6 +42,7 @@ function networkEntries(value: string): { name?: unknown; namespace?: unknown; i
 export const attachment = defineRule({
   id: 'attachment',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod.',
   catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), and the same "fixed" IP on several pods.',
   check: (m, report) => {
@@ -82,6 +83,7 @@ export const attachment = defineRule({
 export const kubevirtNetworks = defineRule({
   id: 'kubevirt-networks',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'A KubeVirt VM takes its pod network as pod: {} and secondary networks through multus.networkName, with no hand-written Multus annotation and no bridge binding on macvlan.',
   catches: 'a VM stuck in Starting (a NAD for the default network, a manual annotation), and a VM with no inbound traffic on macvlan.',
   check: (m, report) => m.objects.filter((o) => o.kind === 'VirtualMachine' || o.kind === 'VirtualMachineInstance').flatMap((o) => {

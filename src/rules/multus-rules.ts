@@ -1,6 +1,7 @@
 import { Model } from './_model';
 import { Finding, ManifestObject, Severity } from './finding';
 import { RULES } from './index';
+import { K3sLayout } from '../layout/k3s';
 import { ICniNodeLayout } from '../layout/layout';
 
 /**
@@ -15,6 +16,8 @@ export interface RuleInfo {
   readonly summary: string;
   /** The failure seen in the field that it catches before deployment. */
   readonly catches: string;
+  /** Whether it judges manifests alone, without the node layout (`MultusRules.checkManifests`). */
+  readonly layoutIndependent: boolean;
 }
 
 /**
@@ -26,7 +29,9 @@ export interface RuleInfo {
 export class MultusRules {
   /** Every rule, with what it catches. */
   public static get all(): RuleInfo[] {
-    return RULES.map(({ id, severity, summary, catches }) => ({ id, severity, summary, catches }));
+    return RULES.map(({ id, severity, summary, catches, layoutIndependent }) => ({
+      id, severity, summary, catches, layoutIndependent: layoutIndependent ?? false,
+    }));
   }
 
   /**
@@ -38,6 +43,18 @@ export class MultusRules {
   public static check(objects: ManifestObject[], layout: ICniNodeLayout): Finding[] {
     const model = new Model(objects, layout);
     return RULES.flatMap((r) => r.check(model));
+  }
+
+  /**
+   * Judges a set of manifests with the rules that need no node layout (NetworkAttachmentDefinitions
+   * and attachments): what an app with networks but no Multus construct or layout gets at synth.
+   * @param objects the objects, each in Kubernetes JSON form
+   * @returns the findings of those rules, in rule order
+   */
+  public static checkManifests(objects: ManifestObject[]): Finding[] {
+    // The layout is not read by these rules; the model needs one.
+    const model = new Model(objects, new K3sLayout());
+    return RULES.filter((r) => r.layoutIndependent).flatMap((r) => r.check(model));
   }
 
   /** One line per finding: where, which rule, what is wrong, what was expected, how to fix it. */

@@ -13,6 +13,7 @@ import * as facts from '../cni/facts';
 export const nadCrd = defineRule({
   id: 'nad-crd',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'The NetworkAttachmentDefinition CRD has its one correct name, and NADs use its group and version.',
   catches: 'a controller that cannot find the CRD (`networkattachmentdefinitions...` misspelt).',
   check: (m, report) => [
@@ -38,6 +39,7 @@ export const nadCrd = defineRule({
 export const nadConfig = defineRule({
   id: 'nad-config',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'A NetworkAttachmentDefinition\'s spec.config is a JSON CNI config or conflist with a cniVersion and a plugin type.',
   catches: 'pods stuck in ContainerCreating with a parse error from Multus.',
   check: (m, report) => m.nads.flatMap((nad) => {
@@ -102,6 +104,7 @@ export const pluginAvailable = defineRule({
 export const networkNameUnique = defineRule({
   id: 'network-name-unique',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'No two NetworkAttachmentDefinitions share a name in one namespace.',
   catches: 'one network silently replacing another when the manifests are applied.',
   check: (m, report) => {
@@ -157,6 +160,7 @@ function addressIntervals(config: any): { family: number; start: bigint; end: bi
 export const networkOverlap = defineRule({
   id: 'network-overlap',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'Networks on the same master hand out disjoint fixed addresses and ranges.',
   catches: 'two pods with the same address on one LAN, each network\'s IPAM unaware of the other.',
   check: (m, report) => {
@@ -197,6 +201,7 @@ export const networkOverlap = defineRule({
 export const nadIpam = defineRule({
   id: 'nad-ipam',
   severity: Severity.ERROR,
+  layoutIndependent: true,
   summary: 'The IPAM of every NetworkAttachmentDefinition passes the same checks as the library\'s Ipam (host bits, ranges, gateways, families).',
   catches: '`Network has host bits set` (an address used as a subnet), and configs the plugins accept that hand out a network or gateway address.',
   // Ipam.fromConfig is the code that builds the library's own IPAM, naming the manifest's keys.
