@@ -28,6 +28,9 @@ export function parseIp(field: string, text: string, requirePrefix: boolean): Ip
   if (typeof text !== 'string' || text.trim() !== text || text === '') {
     throw new Error(`${field}: ${JSON.stringify(text)} is not an IP address`);
   }
+  if (text.includes('%')) {
+    throw new Error(`${field}: ${JSON.stringify(text)} has a zone index (%...), which CNI configs do not take; write the address without it`);
+  }
   const hasPrefix = text.includes('/');
   if (requirePrefix && !hasPrefix) {
     throw new Error(`${field}: ${JSON.stringify(text)} has no prefix length; write it as a CIDR such as 192.168.1.0/24`);
@@ -93,4 +96,22 @@ export function formatIp(family: 4 | 6, value: bigint): string {
 /** Whether an address lies in a subnet. */
 export function contains(subnet: Ip, address: Ip): boolean {
   return subnet.family === address.family && address.value >= subnet.network && address.value <= subnet.broadcast;
+}
+
+/**
+ * Why an address (or a subnet) cannot be a pod's address on a LAN: multicast, loopback or
+ * unspecified. The plugins accept some of these (static assigns 224.0.0.5/24 or 127.0.0.5/8).
+ */
+export function specialUse(ip: Ip): string | undefined {
+  if (ip.family === 4) {
+    const first = Number(ip.network / 16777216n);
+    if (first >= 224 && first <= 239) return 'a multicast address (224.0.0.0/4)';
+    if (first === 127) return 'a loopback address (127.0.0.0/8)';
+    if (first === 0) return 'an address of "this network" (0.0.0.0/8)';
+    return undefined;
+  }
+  if (ip.network / 2n ** 120n === 0xffn) return 'a multicast address (ff00::/8)';
+  if (ip.value === 1n && ip.prefix === 128) return 'the loopback address (::1)';
+  if (ip.value === 0n) return 'the unspecified address (::)';
+  return undefined;
 }

@@ -1,6 +1,6 @@
 // The checks behind every Ipam, shared by the factories and by Ipam.fromConfig (and through it
 // the nad-ipam rule): one code path, with fields named as the caller knows them.
-import { contains, formatIp, Ip, parseIp } from './_ip';
+import { contains, formatIp, Ip, parseIp, specialUse } from './_ip';
 import type { IpamAddress, IpamRoute, IpRange, WhereaboutsIpamProps } from './ipam';
 
 /** What a builder checked and made: the Ipam's type, its config section and the subnets it assigns from. */
@@ -21,6 +21,8 @@ export function checkedSubnet(field: string, text: string, naming: Naming): Ip {
   if (ip.prefix >= ip.bits - 1) {
     throw new Error(`${field}: ${text} is too small for host-local, which needs at least a /${ip.bits - 2}`);
   }
+  const special = specialUse(ip);
+  if (special) throw new Error(`${field}: ${text} is ${special}, not a subnet pods can take addresses from on a LAN`);
   return ip;
 }
 
@@ -42,7 +44,11 @@ export function checkGateway(field: string, text: string, subnet: Ip): void {
   }
 }
 
-export function checkedRoutes(naming: Naming, routes: IpamRoute[] | undefined): { [k: string]: string }[] | undefined {
+/**
+ * The routes, each with a prefix for dst and a gw of its family that one of `onLink` (the subnets of
+ * the interface's addresses) reaches: the kernel refuses any other gw ("network is unreachable").
+ */
+export function checkedRoutes(naming: Naming, routes: IpamRoute[] | undefined, onLink: Ip[]): { [k: string]: string }[] | undefined {
   if (!routes?.length) return undefined;
   return routes.map((r, i) => {
     const dst = parseIp(naming.field(`routes[${i}].dst`), r.dst, true);
@@ -53,6 +59,12 @@ export function checkedRoutes(naming: Naming, routes: IpamRoute[] | undefined): 
     if (r.gw !== undefined) {
       const gw = parseIp(naming.field(`routes[${i}].gw`), r.gw, false);
       if (gw.family !== dst.family) throw new Error(`${naming.field(`routes[${i}]`)}: gw ${r.gw} and dst ${r.dst} are of different address families`);
+      const reach = onLink.filter((s) => s.family === gw.family);
+      if (reach.length > 0 && !reach.some((s) => contains(s, gw))) {
+        throw new Error(`${naming.field(`routes[${i}].gw`)} ${r.gw} is in no subnet of the network's addresses ` +
+          `(${reach.map((s) => `${formatIp(s.family, s.network)}/${s.prefix}`).join(', ')}): the plugin fails with "network is unreachable"; ` +
+          'name a router inside one of them');
+      }
       out.gw = r.gw;
     }
     return out;
@@ -75,9 +87,17 @@ export const MANIFEST: Naming = { field: (path) => path, manifest: true };
 
 export function buildStatic(input: IpamAddress[], inputRoutes: IpamRoute[] | undefined, naming: Naming): BuiltIpam {
   const subnets: string[] = [];
+  const parsed: Ip[] = [];
   const addresses = input.map((a, i) => {
     const field = naming.field(`addresses[${i}].address`);
     const ip = parseIp(field, a.address, true);
+    const special = specialUse(ip);
+    if (special) throw new Error(`${field}: ${a.address} is ${special}, not an address a pod can hold on a LAN`);
+    const twin = parsed.findIndex((p) => p.family === ip.family && p.value === ip.value);
+    if (twin >= 0) {
+      throw new Error(`${field}: ${a.address} is also addresses[${twin}]; the plugin fails adding it twice ("file exists"): list each address once`);
+    }
+    parsed.push(ip);
     if (ip.family === 4 && ip.prefix < 31 && (ip.value === ip.network || ip.value === ip.broadcast)) {
       throw new Error(`${field}: ${a.address} is the ${ip.value === ip.network ? 'network' : 'broadcast'} address of its subnet; ` +
         'write the address to assign, such as 192.168.1.200/24');
@@ -94,7 +114,7 @@ export function buildStatic(input: IpamAddress[], inputRoutes: IpamRoute[] | und
     return out;
   });
   const config: { [k: string]: any } = { type: 'static', addresses };
-  const routes = checkedRoutes(naming, inputRoutes);
+  const routes = checkedRoutes(naming, inputRoutes, parsed);
   if (routes) config.routes = routes;
   return { type: 'static', config, subnets };
 }
@@ -102,6 +122,8 @@ export function buildStatic(input: IpamAddress[], inputRoutes: IpamRoute[] | und
 export function buildHostLocal(sets: IpRange[][], label: (i: number, j: number) => string, inputRoutes: IpamRoute[] | undefined,
   dataDir: unknown, naming: Naming): BuiltIpam {
   const subnets: string[] = [];
+  const onLink: Ip[] = [];
+  const spans: { set: number; family: number; first: bigint; last: bigint; field: string }[] = [];
   const ranges = sets.map((set, i) => {
     let family: number | undefined;
     return set.map((r, j) => {
@@ -112,6 +134,7 @@ export function buildHostLocal(sets: IpRange[][], label: (i: number, j: number) 
       }
       family = subnet.family;
       subnets.push(r.subnet);
+      onLink.push(subnet);
       const out: { [k: string]: string } = { subnet: r.subnet };
       const start = r.rangeStart === undefined ? undefined : checkedInRange(`${field}.rangeStart`, r.rangeStart, subnet);
       const end = r.rangeEnd === undefined ? undefined : checkedInRange(`${field}.rangeEnd`, r.rangeEnd, subnet);
@@ -126,6 +149,15 @@ export function buildHostLocal(sets: IpRange[][], label: (i: number, j: number) 
         throw new Error(`${field}: the range holds only ${formatIp(subnet.family, first)}, which is the gateway${r.gateway === undefined ? ' (by default the subnet\'s first address)' : ''}; ` +
           'host-local never hands out the gateway, so every ADD would fail with "no IP addresses available"; widen the range or set another gateway');
       }
+      // host-local refuses ranges that overlap, in one set ("invalid range set") or across sets
+      // ("range set 1 overlaps with 0"; plugins/ipam/host-local/backend/allocator/config.go).
+      const other = spans.find((s) => s.family === subnet.family && first <= s.last && s.first <= last);
+      if (other) {
+        throw new Error(`${field}: hands out ${formatIp(subnet.family, first)}-${formatIp(subnet.family, last)}, which overlaps ${other.field} ` +
+          `(${formatIp(subnet.family, other.first)}-${formatIp(subnet.family, other.last)}) ${other.set === i ? 'in the same range set' : 'of another range set'}; ` +
+          'host-local refuses the config: make the ranges disjoint');
+      }
+      spans.push({ set: i, family: subnet.family, first, last, field });
       if (r.rangeStart !== undefined) out.rangeStart = r.rangeStart;
       if (r.rangeEnd !== undefined) out.rangeEnd = r.rangeEnd;
       if (r.gateway !== undefined) {
@@ -136,7 +168,7 @@ export function buildHostLocal(sets: IpRange[][], label: (i: number, j: number) 
     });
   });
   const config: { [k: string]: any } = { type: 'host-local', ranges };
-  const routes = checkedRoutes(naming, inputRoutes);
+  const routes = checkedRoutes(naming, inputRoutes, onLink);
   if (routes) config.routes = routes;
   if (dataDir !== undefined) {
     if (typeof dataDir !== 'string' || !dataDir.startsWith('/')) {
@@ -170,7 +202,7 @@ export function buildWhereabouts(props: WhereaboutsIpamProps, naming: Naming, as
   if (props.rangeEnd !== undefined) config.range_end = props.rangeEnd;
   if (props.exclude?.length) config.exclude = [...props.exclude];
   if (props.gateway !== undefined) config.gateway = props.gateway;
-  const routes = checkedRoutes(naming, props.routes);
+  const routes = checkedRoutes(naming, props.routes, [range]);
   if (routes) config.routes = routes;
   if (path !== undefined) config.configuration_path = path;
   return { type: 'whereabouts', config: asWritten ?? config, subnets: [props.range] };

@@ -177,3 +177,50 @@ describe('Ipam.fromConfig: a manifest\'s IPAM, judged by the code that builds th
     }), { numRuns: 2000, seed: 4242 });
   });
 });
+
+describe('addresses a pod cannot use, refused with the field and the fix (by the factories and in manifests)', () => {
+  const refusal = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  test.each([
+    ['multicast', () => Ipam.fixedAddress('224.0.0.5/24'), /^Ipam\.staticAddresses: addresses\[0\]\.address: 224\.0\.0\.5\/24 is a multicast address \(224\.0\.0\.0\/4\)/],
+    ['IPv6 multicast', () => Ipam.fixedAddress('ff02::5/64'), /is a multicast address \(ff00::\/8\)/],
+    ['loopback', () => Ipam.fixedAddress('127.0.0.5/8'), /is a loopback address \(127\.0\.0\.0\/8\)/],
+    ['IPv6 loopback', () => Ipam.fixedAddress('::1/128'), /is the loopback address \(::1\)/],
+    ['a zone index', () => Ipam.fixedAddress('fe80::1%eth0/64'), /"fe80::1%eth0\/64" has a zone index \(%\.\.\.\), which CNI configs do not take; write the address without it/],
+    ['the same address twice', () => Ipam.staticAddresses({ addresses: [{ address: '192.168.1.200/24' }, { address: '192.168.1.200/24' }] }),
+      /addresses\[1\]\.address: 192\.168\.1\.200\/24 is also addresses\[0\].*list each address once/],
+    ['a multicast range', () => Ipam.hostLocal({ ranges: [{ subnet: '239.1.0.0/16' }] }), /ranges\[0\]\.subnet: 239\.1\.0\.0\/16 is a multicast address/],
+    ['a route gateway no subnet reaches', () => Ipam.fixedAddress('192.168.1.200/24', { routes: [{ dst: '10.0.0.0/8', gw: '192.168.2.1' }] }),
+      /routes\[0\]\.gw 192\.168\.2\.1 is in no subnet of the network's addresses \(192\.168\.1\.0\/24\).*name a router inside one of them/],
+    ['overlapping ranges in one set', () => Ipam.hostLocal({ rangeSets: [[{ subnet: '10.0.0.0/24', rangeStart: '10.0.0.10', rangeEnd: '10.0.0.20' }, { subnet: '10.0.0.0/24', rangeStart: '10.0.0.20' }]] }),
+      /rangeSets\[0\]\[1\]: hands out 10\.0\.0\.20-10\.0\.0\.254, which overlaps .*rangeSets\[0\]\[0\] \(10\.0\.0\.10-10\.0\.0\.20\) in the same range set/],
+  ])('%s', (_name, make, message) => {
+    expect(refusal(make)).toMatch(message);
+  });
+
+  test('the same in a manifest: messages name its keys', () => {
+    expect(refusal(() => Ipam.fromConfig({ type: 'static', addresses: [{ address: '10.0.0.5/24' }], routes: [{ dst: '0.0.0.0/0', gw: '10.1.0.1' }] })))
+      .toMatch(/^routes\[0\]\.gw 10\.1\.0\.1 is in no subnet/);
+    expect(refusal(() => Ipam.fromConfig({ type: 'host-local', ranges: [[{ subnet: '10.0.0.0/24' }, { subnet: '10.0.0.128/25' }]] })))
+      .toMatch(/^ranges\[0\]\[1\]: hands out .* overlaps ranges\[0\]\[0\]/);
+  });
+
+  test('ranges of two range sets that overlap, as host-local refuses them ("range set 1 overlaps with 0")', () => {
+    expect(refusal(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }, { subnet: '10.0.0.0/24' }] })))
+      .toMatch(/^Ipam\.hostLocal: ranges\[1\]: hands out 10\.0\.0\.1-10\.0\.0\.254, which overlaps Ipam\.hostLocal: ranges\[0\] .* of another range set/);
+  });
+
+  test('what is fine stays fine: disjoint ranges in a set and across sets, a gateway on the link, dual stack', () => {
+    expect(refusal(() => Ipam.hostLocal({ rangeSets: [[{ subnet: '10.0.0.0/24', rangeStart: '10.0.0.10', rangeEnd: '10.0.0.19' }, { subnet: '10.0.0.0/24', rangeStart: '10.0.0.20' }]] }))).toBe('accepted');
+    expect(refusal(() => Ipam.fixedAddress('192.168.1.200/24', { routes: [{ dst: '10.0.0.0/8', gw: '192.168.1.1' }] }))).toBe('accepted');
+    expect(refusal(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }, { subnet: '10.0.1.0/24' }] }))).toBe('accepted');
+    expect(refusal(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }] }))).toBe('accepted');
+  });
+});

@@ -191,6 +191,16 @@ describe('agreement with the plugins on what is wrong', () => {
       () => Ipam.hostLocal({ rangeSets: [[{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }]] })],
     ['a static address without a prefix', { type: 'static', addresses: [{ address: '192.168.1.200' }] }, () => Ipam.fixedAddress('192.168.1.200')],
     ['an invalid address', { type: 'static', addresses: [{ address: '192.168.1.300/24' }] }, () => Ipam.fixedAddress('192.168.1.300/24')],
+    ['a route whose gateway no subnet of the network reaches ("network is unreachable")',
+      { type: 'static', addresses: [{ address: '192.168.1.200/24' }], routes: [{ dst: '10.0.0.0/8', gw: '172.16.0.1' }] },
+      () => Ipam.fixedAddress('192.168.1.200/24', { routes: [{ dst: '10.0.0.0/8', gw: '172.16.0.1' }] })],
+    ['the same static address twice ("file exists")', { type: 'static', addresses: [{ address: '192.168.1.200/24' }, { address: '192.168.1.200/24' }] },
+      () => Ipam.staticAddresses({ addresses: [{ address: '192.168.1.200/24' }, { address: '192.168.1.200/24' }] })],
+    ['a link-local address with a zone', { type: 'static', addresses: [{ address: 'fe80::1%eth0/64' }] }, () => Ipam.fixedAddress('fe80::1%eth0/64')],
+    ['overlapping ranges in one range set', { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24' }, { subnet: '192.168.1.0/25' }]] },
+      () => Ipam.hostLocal({ rangeSets: [[{ subnet: '192.168.1.0/24' }, { subnet: '192.168.1.0/25' }]] })],
+    ['overlapping ranges in two range sets', { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24' }], [{ subnet: '192.168.1.0/24' }]] },
+      () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24' }, { subnet: '192.168.1.0/24' }] })],
   ];
 
   test.each(corpus)('%s: the plugin rejects it, and so does the library', (_name, ipam, library) => {
@@ -202,6 +212,18 @@ describe('agreement with the plugins on what is wrong', () => {
   });
 
   const stricter = [
+    {
+      name: 'a multicast static address',
+      address: '224.0.0.5/24',
+      ipam: { type: 'static', addresses: [{ address: '224.0.0.5/24' }] },
+      library: () => Ipam.fixedAddress('224.0.0.5/24'),
+    },
+    {
+      name: 'a loopback static address',
+      address: '127.0.0.5/8',
+      ipam: { type: 'static', addresses: [{ address: '127.0.0.5/8' }] },
+      library: () => Ipam.fixedAddress('127.0.0.5/8'),
+    },
     {
       name: 'a gateway outside the subnet',
       address: '192.168.1.1/24',
