@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { mtuProblem } from './cni/interfaces';
 import { _checkInterfaceName, CniNetwork, CniNetworkOptions } from './network';
 
 /** Options of a network whose interfaces hang off a node NIC (macvlan, ipvlan). */
@@ -38,6 +39,8 @@ export abstract class LinkNetwork extends CniNetwork {
     if (props.mtu !== undefined && (!Number.isInteger(props.mtu) || props.mtu < 68 || props.mtu > 65535)) {
       throw new Error(`${kind}: mtu must be an integer from 68 (the IPv4 minimum) to 65535, got ${props.mtu}`);
     }
+    const problem = mtuProblem(props.mtu, props.ipam?.subnets ?? []);
+    if (problem) throw new Error(`${kind}: ${problem}`);
     super(scope, id, pluginType, props);
     this.master = props.master;
     this.mtu = props.mtu;

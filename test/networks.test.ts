@@ -70,6 +70,16 @@ describe('MacvlanNetwork', () => {
   });
 });
 
+describe('MTU and address families', () => {
+  test('fails when an IPv6 network gets an MTU under 1280 (the kernel turns IPv6 off on the link); IPv4 may go lower', () => {
+    const chart = Testing.chart();
+    expect(() => new MacvlanNetwork(chart, 'A', { mtu: 1200, ipam: Ipam.hostLocal({ ranges: [{ subnet: 'fd00::/64' }] }) }))
+      .toThrow(/^MacvlanNetwork: mtu 1200 is below 1280, the IPv6 minimum, and the network assigns IPv6 addresses: .*set mtu to 1280 or more/);
+    expect(() => new MacvlanNetwork(chart, 'B', { mtu: 1200, ipam: Ipam.fixedAddress('192.168.1.5/24') })).not.toThrow();
+    expect(() => new MacvlanNetwork(chart, 'C', { mtu: 1280, ipam: Ipam.fixedAddress('fd00::5/64') })).not.toThrow();
+  });
+});
+
 describe('IpvlanNetwork', () => {
   test('emits l2, l3 and l3s modes', () => {
     const chart = Testing.chart();

@@ -24,3 +24,17 @@ export function attachmentInterfaceProblem(name: string): string | undefined {
 export function isInterfaceName(name: string): boolean {
   return IFNAME.test(name) && name !== '.' && name !== '..';
 }
+
+/** The smallest MTU a link may have and still carry IPv6 (RFC 8200). */
+export const IPV6_MIN_MTU = 1280;
+
+/**
+ * Why an interface of this MTU cannot take these addresses, or undefined. Below 1280 the kernel
+ * turns IPv6 off on the link, and the plugin's ADD fails (v1.9.1: "failed to enable
+ * keep_addr_on_down ... no such file or directory").
+ */
+export function mtuProblem(mtu: unknown, subnets: readonly string[]): string | undefined {
+  if (typeof mtu !== 'number' || mtu >= IPV6_MIN_MTU || !subnets.some((s) => s.includes(':'))) return undefined;
+  return `mtu ${mtu} is below ${IPV6_MIN_MTU}, the IPv6 minimum, and the network assigns IPv6 addresses: the kernel turns IPv6 off ` +
+    `on the interface and the ADD fails; set mtu to ${IPV6_MIN_MTU} or more, or assign IPv4 only`;
+}

@@ -1,6 +1,7 @@
 // The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
+import { IPV6_MIN_MTU, mtuProblem } from '../cni/interfaces';
 import { pluginTypes } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
@@ -202,7 +203,7 @@ export const nadIpam = defineRule({
   id: 'nad-ipam',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'The IPAM of every NetworkAttachmentDefinition passes the same checks as the library\'s Ipam (host bits, ranges, gateways, families).',
+  summary: 'The IPAM of every NetworkAttachmentDefinition passes the same checks as the library\'s Ipam (host bits, ranges, gateways, families), and its interface can carry it (IPv6 needs an MTU of 1280 or more).',
   catches: '`Network has host bits set` (an address used as a subnet), and configs the plugins accept that hand out a network or gateway address.',
   // Ipam.fromConfig is the code that builds the library's own IPAM, naming the manifest's keys.
   check: (m, report) => m.nads.flatMap((nad) => {
@@ -212,8 +213,14 @@ export const nadIpam = defineRule({
       : [['spec.config.ipam', config]];
     return plugins.flatMap(([field, p]) => {
       try {
-        Ipam.fromConfig(p?.ipam);
-        return [];
+        const problem = mtuProblem(p?.mtu, Ipam.fromConfig(p?.ipam).subnets);
+        return problem ? [report(nad, {
+          field: field.replace(/\.ipam$/, '.mtu'),
+          found: asText(p.mtu),
+          expected: `${IPV6_MIN_MTU} or more with IPv6 addresses`,
+          message: problem,
+          fix: `set mtu to ${IPV6_MIN_MTU} or more, or assign IPv4 only`,
+        })] : [];
       } catch (e) {
         return [report(nad, {
           field,

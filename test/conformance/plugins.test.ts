@@ -238,6 +238,16 @@ describe('agreement with the plugins on what is wrong', () => {
     },
   ];
 
+  test('an IPv6 address on an interface with an MTU under 1280: the plugin fails, and the library refuses it', () => {
+    const pod = lab.newPod();
+    const r = lab.run('ADD', { ...raw({ type: 'static', addresses: [{ address: 'fd00::5/64' }] }), mtu: 1200 }, pod);
+    lab.deletePod(pod);
+    expect(r.code).not.toBe(0);
+    expect(() => new MacvlanNetwork(Testing.chart(), 'Lan', { master: 'eth0', mtu: 1200, ipam: Ipam.fixedAddress('fd00::5/64') })).toThrow(/below 1280/);
+    // At 1280 both take it.
+    expect(addAndDelete({ ...raw({ type: 'static', addresses: [{ address: 'fd00::6/64' }] }), mtu: 1280 }).addresses).toEqual(['fd00::6/64']);
+  });
+
   test.each(stricter)('$name: the plugin accepts it and hands out $address, the library refuses it', ({ ipam, library, address }) => {
     const r = addAndDelete(raw(ipam));
     expect(r.addresses).toEqual([address]);

@@ -114,3 +114,14 @@ test.each([
   expect(code).toBe(1);
   expect(ruleIds(report)).toContain(rule);
 });
+
+test('nad-ipam: an IPv6 network on an interface with an MTU under 1280, patched into the config', () => {
+  const { chart } = thickChart();
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', mtu: 1400, ipam: Ipam.fixedAddress('fd00::5/64') });
+  expect(synthErrors(chart)).toEqual([]);
+  lan.addJsonPatch(JsonPatch.replace('/spec/config', JSON.stringify({ ...lan.config, mtu: 1200 })));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['nad-ipam']);
+  expect(errors[0]).toContain('NetworkAttachmentDefinition default/lan spec.config.mtu: mtu 1200 is below 1280, the IPv6 minimum');
+  expect(errors[0]).toContain('Fix: set mtu to 1280 or more, or assign IPv4 only');
+});
