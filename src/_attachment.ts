@@ -5,6 +5,8 @@ import { asText } from './_json';
 export interface AttachmentRequest {
   readonly ips?: string[];
   readonly mac?: string;
+  /** Gateways to make the pod's default route through this interface (`default-route`). */
+  readonly defaultRoute?: string[];
 }
 
 /** What the checks need to know of a network. */
@@ -15,6 +17,8 @@ export interface NetworkFacts {
   readonly ipamType?: string;
   /** Whether its IPAM gives every pod the same address (static with addresses, a one-address range). */
   readonly fixedAddress: boolean;
+  /** The gateways its IPAM names (a host-local range's is its first address unless set). */
+  readonly gateways: string[];
 }
 
 /**
@@ -39,12 +43,30 @@ export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts,
       if (!subnets.some((sn) => contains(sn, parsed) && sn.prefix === parsed.prefix)) {
         return `ips[${i}] ${ip} is not inside the network's subnets (${net.subnets.join(', ')}) with the same prefix length`;
       }
+      if (parsed.family === 4 && parsed.prefix < 31 && (parsed.value === parsed.network || parsed.value === parsed.broadcast)) {
+        return `ips[${i}] ${ip} is the ${parsed.value === parsed.network ? 'network' : 'broadcast'} address of its subnet; request an address of a host`;
+      }
+      if (net.gateways.some((gw) => parseIp('gateway', gw, false).value === parsed.value && gw.includes(':') === ip.includes(':'))) {
+        return `ips[${i}] ${ip} is the network's gateway; request another address`;
+      }
     }
   }
   if (request.mac !== undefined) {
     if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(request.mac)) return `mac ${JSON.stringify(request.mac)} is not a MAC address like 02:00:00:00:00:01`;
     if (parseInt(request.mac.slice(0, 2), 16) % 2 === 1) return `mac ${request.mac} is a multicast address; the first octet must be even`;
     if (!net.capabilities.mac) return 'a mac is requested, but the network does not declare capabilities.mac; set capabilities: { mac: true }';
+  }
+  for (const [i, gw] of (request.defaultRoute ?? []).entries()) {
+    let parsed;
+    try {
+      parsed = parseIp(`defaultRoute[${i}]`, gw, false);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    const subnets = net.subnets.map((sn) => parseIp('subnet', sn, true));
+    if (subnets.length > 0 && !subnets.some((sn) => contains(sn, parsed))) {
+      return `defaultRoute[${i}] ${gw} is outside the network's subnets (${net.subnets.join(', ')}): the pod's default route would point at a gateway this interface cannot reach; name a router inside them`;
+    }
   }
   const fixed = ips.length > 0 || request.mac !== undefined ? 'a requested address or MAC' : net.fixedAddress ? 'the network\'s fixed address' : undefined;
   if (fixed && pods !== 1) {
@@ -61,6 +83,7 @@ export function networkFacts(config: any): NetworkFacts {
   const declared = Array.isArray(config?.plugins) ? config.plugins.map((p: any) => p?.capabilities ?? {}) : [config?.capabilities ?? {}];
   const capabilities = Object.assign({}, ...declared);
   const subnets: string[] = [];
+  const gateways: string[] = [];
   let fixedAddress = false;
   const network = (cidr: unknown): string | undefined => {
     try {
@@ -74,6 +97,7 @@ export function networkFacts(config: any): NetworkFacts {
     for (const a of Array.isArray(ipam.addresses) ? ipam.addresses : []) {
       const sn = network(a?.address);
       if (sn) subnets.push(sn);
+      if (typeof a?.gateway === 'string') gateways.push(a.gateway);
       fixedAddress = true;
     }
   } else if (ipam?.type === 'host-local') {
@@ -81,10 +105,18 @@ export function networkFacts(config: any): NetworkFacts {
       for (const r of Array.isArray(set) ? set : []) {
         const sn = network(r?.subnet);
         if (sn) subnets.push(sn);
+        const gw = typeof r?.gateway === 'string' ? r.gateway : sn && firstHost(sn);
+        if (gw) gateways.push(gw);
         // A one-address range hands that address to a pod on every node (leases are per node).
         if (r?.rangeStart !== undefined && r.rangeStart === r.rangeEnd) fixedAddress = true;
       }
     }
   }
-  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress };
+  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress, gateways };
+}
+
+/** The first address after a subnet's network address: host-local's gateway unless one is set. */
+function firstHost(subnet: string): string {
+  const ip = parseIp('subnet', subnet, true);
+  return formatIp(ip.family, ip.network + 1n);
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { attachmentProblem } from './_attachment';
+import { attachmentProblem, networkFacts } from './_attachment';
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
@@ -204,14 +204,11 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
       throw new Error(`${where()}: interface "${iface}" is already used by another attachment of this pod; give each attachment its own interface name`);
     }
     const ips = options.ips ?? [];
-    const problem = attachmentProblem({ ips, mac: options.mac }, {
-      capabilities: this.capabilities,
-      subnets: this.ipam.subnets,
-      ipamType: this.ipam.type,
-      fixedAddress: this.ipam.type === 'static',
-    }, podCount(target), target.node.id);
+    // The same facts the attachment rule reads off a manifest, from this network's own config.
+    const network = networkFacts(this._configObject());
+    const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute },
+      { ...network, fixedAddress: this.ipam.type === 'static' }, podCount(target), target.node.id);
     if (problem) throw new Error(`${where()}: ${problem}`);
-    for (const [i, gw] of (options.defaultRoute ?? []).entries()) parseIp(`${where()}: defaultRoute[${i}]`, gw, false);
     entries.push({
       name: this.name,
       namespace: this.namespace,

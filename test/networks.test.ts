@@ -102,6 +102,16 @@ describe('attachTo', () => {
     return { chart, lan, web };
   }
 
+  test('fails when a requested IP is the network\'s gateway or its network address, or a default route leaves the network', () => {
+    // host-local's gateway is the subnet's first address unless one is set.
+    expect(() => setup().lan.attachTo(setup().web, { ips: ['192.168.1.1/24'] })).toThrow(/ips\[0\] 192\.168\.1\.1\/24 is the network's gateway; request another address/);
+    expect(() => setup().lan.attachTo(setup().web, { ips: ['192.168.1.0/24'] })).toThrow(/ips\[0\] 192\.168\.1\.0\/24 is the network address of its subnet/);
+    expect(() => setup().lan.attachTo(setup().web, { defaultRoute: ['10.0.0.1'] }))
+      .toThrow(/defaultRoute\[0\] 10\.0\.0\.1 is outside the network's subnets \(192\.168\.1\.0\/24\).*name a router inside them/);
+    const { lan, web } = setup();
+    expect(() => lan.attachTo(web, { ips: ['192.168.1.210/24'], defaultRoute: ['192.168.1.1'] })).not.toThrow();
+  });
+
   test('writes the JSON networks annotation on the pod template, not the workload', () => {
     const { chart, lan, web } = setup();
     lan.attachTo(web, { ips: ['192.168.1.205/24'], mac: '02:00:00:00:00:05', defaultRoute: ['192.168.1.1'] });

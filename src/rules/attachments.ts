@@ -22,7 +22,7 @@ function manifestPods(o: Obj): number | string {
 }
 
 /** The entries of a networks annotation: JSON list, or `a,ns/b,c@ifname`; a string when it does not parse. */
-function networkEntries(value: string): { name?: unknown; namespace?: unknown; interface?: unknown; ips?: unknown; mac?: unknown }[] | string {
+function networkEntries(value: string): { 'name'?: unknown; 'namespace'?: unknown; 'interface'?: unknown; 'ips'?: unknown; 'mac'?: unknown; 'default-route'?: unknown }[] | string {
   const text = value.trim();
   if (text.startsWith('[')) {
     try {
@@ -71,8 +71,12 @@ export const attachment = defineRule({
         const nad = nads.get(`${e.namespace ?? o.namespace ?? 'default'}/${e.name}`);
         const config = nad && parsedConfig(nad);
         if (!config) return;
-        const problem = attachmentProblem({ ips: Array.isArray(e.ips) ? e.ips.map(String) : undefined, mac: typeof e.mac === 'string' ? e.mac : undefined },
-          networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`);
+        const problem = attachmentProblem({
+          ips: Array.isArray(e.ips) ? e.ips.map(asText) : undefined,
+          mac: typeof e.mac === 'string' ? e.mac : undefined,
+          defaultRoute: Array.isArray(e['default-route']) ? e['default-route'].map(asText) : undefined,
+        },
+        networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`);
         if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
       });
     }

@@ -32,6 +32,8 @@ test.each([
   ['the primary network\'s eth0 as the interface', { interface: 'eth0' }, 1, '"eth0" is the primary (cluster) network\'s interface', {}],
   ['the loopback lo as the interface', { interface: 'lo' }, 1, '"lo" is the pod\'s loopback interface', {}],
   ['"." as the interface', { interface: '.' }, 1, '"." is not a Linux interface name', {}],
+  ['a requested IP that is the network address', { ips: ['192.168.1.0/24'] }, 1, 'is the network address of its subnet', { ips: true }],
+  ['a default route through a gateway outside the network', { 'default-route': ['10.0.0.1'] }, 1, 'defaultRoute[0] 10.0.0.1 is outside the network\'s subnets', {}],
 ])('attachment: %s, a manifest judged by the lint command', (_name, entry, replicas, message, capabilities) => {
   const objects = [
     {
