@@ -208,6 +208,8 @@ describe('no crash, no hang, bounded reads (each class found by fuzzing, shown f
     fs.symlinkSync(path.join(dir, 'missing.yaml'), path.join(dir, 'dangling.yaml'));
     fs.symlinkSync(path.join(dir, 'loop-b'), path.join(dir, 'loop-a'));
     fs.symlinkSync(path.join(dir, 'loop-a'), path.join(dir, 'loop-b'));
+    // A link back to the directory itself: read once, not until the path grows too long.
+    fs.symlinkSync(dir, path.join(dir, 'again'));
     const r = lint([dir]);
     expect(r.code).toBe(2);
     expect(r.out).toContain('in 1 object');

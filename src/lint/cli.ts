@@ -147,18 +147,22 @@ function makeLayout(options: Options): ICniNodeLayout {
  * be read (missing, a dangling or looping symlink, not a regular file, too large, not UTF-8,
  * malformed) is added to `unreadable` and yields no objects.
  */
-function readInput(input: string, io: Io, unreadable: string[]): ManifestObject[] {
+function readInput(input: string, io: Io, unreadable: string[], dirsSeen = new Set<string>()): ManifestObject[] {
   try {
     if (input === '-') return parseText('<stdin>', decode('<stdin>', io.stdin()), 'manifest');
     const stat = statOf(input);
     if (stat.isDirectory()) {
+      // A directory reached again (a link to itself or to a parent) is read once.
+      const real = fs.realpathSync(input);
+      if (dirsSeen.has(real)) return [];
+      dirsSeen.add(real);
       return fs.readdirSync(input).sort().flatMap((name) => {
         const child = path.join(input, name);
         const ext = path.extname(name);
-        if (MANIFEST_EXTENSIONS.includes(ext) || CNI_EXTENSIONS.includes(ext)) return readInput(child, io, unreadable);
+        if (MANIFEST_EXTENSIONS.includes(ext) || CNI_EXTENSIONS.includes(ext)) return readInput(child, io, unreadable, dirsSeen);
         // Sub-directories are walked; a link that leads nowhere is reported, not followed for ever.
         try {
-          if (fs.statSync(child).isDirectory()) return readInput(child, io, unreadable);
+          if (fs.statSync(child).isDirectory()) return readInput(child, io, unreadable, dirsSeen);
         } catch (e) {
           unreadable.push(`${child}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
