@@ -1,4 +1,4 @@
-import { argvOf, asArray, parseJson } from '../_json';
+import { argvOf, asArray, asText, parseJson } from '../_json';
 import * as facts from '../cni/facts';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from '../cni/installer';
 import { ICniNodeLayout } from '../layout/layout';
@@ -293,11 +293,5 @@ export function tryPod(value: unknown): PodPath | undefined {
 
 /** An object's name as written, for messages: a string, or the JSON of whatever stands there. */
 export function nameOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined || value === null) return '';
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return '(unreadable)';
-  }
+  return value === undefined || value === null ? '' : asText(value);
 }
