@@ -18,3 +18,4 @@ export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';
 export * from './multus-thin';
 export * from './whereabouts';
+export * from './validation-plugin';

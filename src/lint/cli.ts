@@ -147,6 +147,18 @@ function makeLayout(options: Options): ICniNodeLayout {
  * be read (missing, a dangling or looping symlink, not a regular file, too large, not UTF-8,
  * malformed) is added to `unreadable` and yields no objects.
  */
+/**
+ * Reads manifest and CNI config files (or directories of them) as the lint command does: each object
+ * with its file and line as its source; what cannot be read is described in `unreadable`, and every
+ * other input is still read.
+ */
+export function readManifests(inputs: string[]): { objects: ManifestObject[]; unreadable: string[] } {
+  const unreadable: string[] = [];
+  const noStdin: Io = { stdout: () => undefined, stderr: () => undefined, stdin: () => Buffer.alloc(0) };
+  const objects = inputs.flatMap((input) => readInput(input, noStdin, unreadable));
+  return { objects, unreadable };
+}
+
 function readInput(input: string, io: Io, unreadable: string[], dirsSeen = new Set<string>()): ManifestObject[] {
   try {
     if (input === '-') return parseText('<stdin>', decode('<stdin>', io.stdin()), 'manifest');
