@@ -1,10 +1,15 @@
-import { App, Chart, Yaml } from 'cdk8s';
-import { K3sCniPaths, MultusRules } from 'cdk8s-multus';
+import { Yaml } from 'cdk8s';
+import { K3sLayout, ManifestObject, MultusRules } from 'cdk8s-multus';
 
-// Judge YAML written elsewhere (here: upstream's thick manifest) for a k3s node,
-// with the same rules that run when this library's charts are synthesized.
-const file = process.argv[2] ?? '../shared/fixtures/upstream/multus-cni-v4.3.0/multus-daemonset-thick.yml';
-const layout = new K3sCniPaths(new Chart(new App(), 'lint'), 'k3s');
-const findings = MultusRules.check(Yaml.load(file).map((manifest) => ({ manifest, source: file })), layout);
-findings.forEach((f) => console.log(MultusRules.format(f)));
+// Judge YAML written elsewhere (here: upstream's thick manifest, saved as multus-daemonset-thick.yml)
+// for a k3s node, with the same rules that run when this library's charts are synthesized.
+const file = 'multus-daemonset-thick.yml';
+const objects: ManifestObject[] = [];
+for (const manifest of Yaml.load(file)) {
+  objects.push({ manifest: manifest, source: file });
+}
+const findings = MultusRules.check(objects, new K3sLayout());
+for (const finding of findings) {
+  console.log(MultusRules.format(finding));
+}
 console.log(`${findings.length} findings`);

@@ -9,9 +9,10 @@ const ROOT = path.join(__dirname, '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 
 /** Runs an example as `ts-node examples/<file>` would, with its output in a temp dir. */
-function runExample(file: string, argv: string[] = []): { outdir: string; stdout: string[] } {
+function runExample(file: string, argv: string[] = [], cwd?: string): { outdir: string; stdout: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
-  const saved = { argv: process.argv, outdir: process.env.CDK8S_OUTDIR, log: console.log };
+  const saved = { argv: process.argv, outdir: process.env.CDK8S_OUTDIR, log: console.log, cwd: process.cwd() };
+  if (cwd) process.chdir(cwd);
   const stdout: string[] = [];
   process.argv = ['node', file, ...argv];
   process.env.CDK8S_OUTDIR = outdir;
@@ -23,6 +24,7 @@ function runExample(file: string, argv: string[] = []): { outdir: string; stdout
     process.argv = saved.argv;
     process.env.CDK8S_OUTDIR = saved.outdir;
     console.log = saved.log;
+    process.chdir(saved.cwd);
   }
   return { outdir, stdout };
 }
@@ -86,7 +88,9 @@ describe('the examples', () => {
 
   test('check-manifests reports the k3s mismatches of the upstream manifest', () => {
     const fixture = path.join(ROOT, '..', 'shared', 'fixtures', 'upstream', 'multus-cni-v4.3.0', 'multus-daemonset-thick.yml');
-    const { stdout } = runExample('check-manifests.ts', [fixture]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-manifests-'));
+    fs.copyFileSync(fixture, path.join(dir, 'multus-daemonset-thick.yml'));
+    const { stdout } = runExample('check-manifests.ts', [], dir);
     expect(stdout[stdout.length - 1]).toBe('7 findings');
     expect(stdout.filter((l) => l.includes('bin-dir-same-path'))).toHaveLength(1);
   });
