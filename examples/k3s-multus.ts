@@ -18,10 +18,12 @@ const lan = new MacvlanNetwork(chart, 'Lan', {
   ipam: Ipam.fixedAddress('192.168.1.200/24', { gateway: '192.168.1.1' }),
 });
 
-// One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod.
+// One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod,
+// replaced by Recreate (a rolling update would start the new pod while the old one holds the address).
 // cdk8s-plus runs containers as non-root; busybox has no user of its own, so name one (nobody).
 const client = new kplus.Deployment(chart, 'LanClient', {
   replicas: 1,
+  strategy: kplus.DeploymentStrategy.recreate(),
   containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'], securityContext: { user: 65534, group: 65534 } }],
 });
 lan.attachTo(client, { interface: 'lan0' });

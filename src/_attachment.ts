@@ -22,10 +22,25 @@ export interface NetworkFacts {
 }
 
 /**
- * The checks every attachment passes, whether it is made with `attachTo` or found in a manifest:
- * the first problem, or undefined. `pods` is how many pods the workload runs (a number, or words).
+ * How many pods a Deployment's rollout starts before it stops old ones, from its `spec.strategy` as
+ * the API server defaults it (RollingUpdate, maxSurge 25%) and as the deployment controller scales
+ * it (`ResolveFenceposts` in kubernetes pkg/controller/deployment/util/deployment_util.go: maxSurge
+ * rounds up against the replicas). 0 for Recreate. A value it cannot read counts as the default.
  */
-export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts, pods: number | string, workload: string): string | undefined {
+export function rolloutSurge(strategy: any, replicas: number): number {
+  if (strategy?.type === 'Recreate') return 0;
+  const maxSurge = strategy?.rollingUpdate?.maxSurge ?? '25%';
+  if (typeof maxSurge === 'number' && Number.isInteger(maxSurge) && maxSurge >= 0) return maxSurge;
+  const percent = typeof maxSurge === 'string' ? /^(\d+)%$/.exec(maxSurge) : null;
+  return Math.ceil((Number(percent?.[1] ?? 25) * replicas) / 100);
+}
+
+/**
+ * The checks every attachment passes, whether it is made with `attachTo` or found in a manifest:
+ * the first problem, or undefined. `pods` is how many pods the workload runs (a number, or words);
+ * `surge`, for a Deployment, how many pods its rollout starts before it stops old ones.
+ */
+export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts, pods: number | string, workload: string, surge = 0): string | undefined {
   const ips = request.ips ?? [];
   if (ips.length > 0) {
     if (!net.capabilities.ips) {
@@ -72,6 +87,12 @@ export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts,
   if (fixed && pods !== 1) {
     return `${fixed} gives every pod the same address, but ${workload} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; ` +
       'use a workload with exactly one pod (replicas: 1), or a host-local range';
+  }
+  if (fixed && surge > 0) {
+    return `${fixed} is held by one pod, but ${workload} is a Deployment whose RollingUpdate starts ${surge} new pod${surge === 1 ? '' : 's'} ` +
+      'before it stops the old one (maxSurge, 25% by default, rounds up): during every rollout two pods carry the same address or MAC ' +
+      '(static IPAM does not refuse it; the LAN sees a duplicate). Set the Deployment\'s strategy to Recreate ' +
+      '(DeploymentStrategy.recreate()), or RollingUpdate with maxSurge 0, or use a StatefulSet, which replaces its pod only after the old one is gone';
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { attachmentProblem, networkFacts } from './_attachment';
+import { attachmentProblem, networkFacts, rolloutSurge } from './_attachment';
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
@@ -207,7 +207,7 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     // The same facts the attachment rule reads off a manifest, from this network's own config.
     const network = networkFacts({ capabilities: this.capabilities, ipam: this.ipam._configObject() });
     const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute },
-      { ...network, fixedAddress: this.ipam.type === 'static' }, podCount(target), target.node.id);
+      { ...network, fixedAddress: this.ipam.type === 'static' }, podCount(target), target.node.id, surgeOf(target));
     if (problem) throw new Error(`${where()}: ${problem}`);
     entries.push({
       name: this.name,
@@ -260,6 +260,17 @@ function attachmentsOf(target: kplus.AbstractPod): { [key: string]: any }[] {
     ATTACHMENTS.set(target, list);
   }
   return list;
+}
+
+/** How many pods a Deployment's rollout starts before it stops old ones; 0 for other targets. */
+function surgeOf(target: kplus.AbstractPod): number {
+  if (!(target instanceof kplus.Deployment) || target.hasAutoscaler) return 0;
+  // The strategy in its Kubernetes form, with cdk8s-plus's PercentOrAbsolute values unwrapped as
+  // they are when the manifest is written.
+  const strategy = (target.strategy as any)._toKube?.();
+  const unwrap = (v: any) => (typeof v === 'object' && v !== null && 'value' in v ? v.value : v);
+  const rollingUpdate = strategy?.rollingUpdate && { maxSurge: unwrap(strategy.rollingUpdate.maxSurge) };
+  return rolloutSurge({ type: strategy?.type, rollingUpdate }, target.replicas ?? 2);
 }
 
 /** How many pods a target runs: 1 for a Pod, its replicas for a Deployment or StatefulSet. */

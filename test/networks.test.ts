@@ -98,7 +98,7 @@ describe('attachTo', () => {
   function setup(replicas = 1) {
     const chart = Testing.chart();
     const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220' }] }), capabilities: { ips: true, mac: true } });
-    const web = new kplus.Deployment(chart, 'Web', { replicas, containers: [{ image: 'busybox:1.36', command: ['sleep', 'infinity'] }] });
+    const web = new kplus.Deployment(chart, 'Web', { replicas, strategy: kplus.DeploymentStrategy.recreate(), containers: [{ image: 'busybox:1.36', command: ['sleep', 'infinity'] }] });
     return { chart, lan, web };
   }
 
@@ -110,6 +110,25 @@ describe('attachTo', () => {
       .toThrow(/defaultRoute\[0\] 10\.0\.0\.1 is outside the network's subnets \(192\.168\.1\.0\/24\).*name a router inside them/);
     const { lan, web } = setup();
     expect(() => lan.attachTo(web, { ips: ['192.168.1.210/24'], defaultRoute: ['192.168.1.1'] })).not.toThrow();
+  });
+
+  test('fails when a Deployment\'s rolling update would put a fixed address or MAC on two pods at once', () => {
+    const chart = Testing.chart();
+    const fixed = new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
+    const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24' }] }), capabilities: { ips: true, mac: true } });
+    const deployment = (id: string, strategy?: kplus.DeploymentStrategy) =>
+      new kplus.Deployment(chart, id, { replicas: 1, strategy, containers: [{ image: 'busybox:1.36.1' }] });
+    // The default strategy: RollingUpdate with maxSurge 25%, which rounds up to one extra pod.
+    expect(() => fixed.attachTo(deployment('Default'))).toThrow(
+      /the network's fixed address is held by one pod, but Default is a Deployment whose RollingUpdate starts 1 new pod before it stops the old one.*Set the Deployment's strategy to Recreate/);
+    expect(() => lan.attachTo(deployment('Ips'), { ips: ['192.168.1.210/24'] })).toThrow(/a requested address or MAC is held by one pod.*RollingUpdate starts 1 new pod/);
+    expect(() => lan.attachTo(deployment('Mac'), { mac: '02:00:00:00:00:07' })).toThrow(/RollingUpdate starts 1 new pod/);
+    expect(() => fixed.attachTo(deployment('Surge', kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1) })))).toThrow(/RollingUpdate starts 1 new pod/);
+    // No overlap: Recreate, a rolling update that surges by none, a StatefulSet, a Pod.
+    expect(() => fixed.attachTo(deployment('Recreate', kplus.DeploymentStrategy.recreate()))).not.toThrow();
+    expect(() => fixed.attachTo(deployment('NoSurge', kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(0), maxUnavailable: kplus.PercentOrAbsolute.absolute(1) })))).not.toThrow();
+    expect(() => fixed.attachTo(new kplus.StatefulSet(chart, 'Db', { replicas: 1, service: new kplus.Service(chart, 'DbService', { ports: [{ port: 80 }] }), containers: [{ image: 'busybox:1.36.1' }] }))).not.toThrow();
+    expect(() => lan.attachTo(deployment('Shared'))).not.toThrow();
   });
 
   test('writes the JSON networks annotation on the pod template, not the workload', () => {

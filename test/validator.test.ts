@@ -16,7 +16,7 @@ function threeCharts() {
   const apps = new Chart(app, 'apps');
   new MultusThick(infra, 'multus');
   const lan = new MacvlanNetwork(nets, 'lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
-  const web = new kplus.Deployment(apps, 'web', { replicas: 1, containers: [{ image: 'busybox:1.36.1' }] });
+  const web = new kplus.Deployment(apps, 'web', { replicas: 1, strategy: kplus.DeploymentStrategy.recreate(), containers: [{ image: 'busybox:1.36.1' }] });
   lan.attachTo(web);
   return { app, infra, nets, apps, lan, web };
 }

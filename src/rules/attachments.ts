@@ -1,5 +1,5 @@
 // The rules on attachments of pods and KubeVirt VMs to networks.
-import { attachmentProblem, networkFacts } from '../_attachment';
+import { attachmentProblem, networkFacts, rolloutSurge } from '../_attachment';
 import { asArray, asText, parseJson } from '../_json';
 import { defineRule } from './_define';
 import { parsedConfig } from './_helpers';
@@ -43,8 +43,8 @@ export const attachment = defineRule({
   id: 'attachment',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod.',
-  catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), and the same "fixed" IP on several pods.',
+  summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod, never two at once during a rollout.',
+  catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), the same "fixed" IP on several pods, and on two pods during a Deployment\'s rolling update.',
   check: (m, report) => {
     const nads = new Map<string, Obj>(m.nads.map((n) => [`${n.namespace ?? 'default'}/${n.name}`, n]));
     const out: Finding[] = [];
@@ -76,7 +76,8 @@ export const attachment = defineRule({
           mac: typeof e.mac === 'string' ? e.mac : undefined,
           defaultRoute: Array.isArray(e['default-route']) ? e['default-route'].map(asText) : undefined,
         },
-        networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`);
+        networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`,
+        o.kind === 'Deployment' && typeof manifestPods(o) === 'number' ? rolloutSurge(o.manifest.spec?.strategy, manifestPods(o) as number) : 0);
         if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
       });
     }

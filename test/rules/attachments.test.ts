@@ -55,6 +55,39 @@ test.each([
   expect(f.field).toBe('spec.template.metadata.annotations["k8s.v1.cni.cncf.io/networks"]');
 });
 
+// A Deployment's rollout, as the API server defaults it and the deployment controller scales it.
+test.each([
+  ['no strategy (RollingUpdate, maxSurge 25%)', undefined, 1, true],
+  ['RollingUpdate with maxSurge 50%', { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%' } }, 1, true],
+  ['RollingUpdate with maxSurge 1', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, 1, true],
+  ['Recreate', { type: 'Recreate' }, 1, false],
+  ['RollingUpdate with maxSurge 0', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, 1, false],
+  ['RollingUpdate with maxSurge "0%"', { type: 'RollingUpdate', rollingUpdate: { maxSurge: '0%' } }, 1, false],
+])('attachment: a fixed address on a Deployment with %s, a manifest judged by the lint command', (_name, strategy, replicas, fires) => {
+  const objects = [
+    {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'lan', namespace: 'default' },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas, strategy, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"lan","interface":"lan0"}]' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
+    },
+  ];
+  const { report } = json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+  const found = report.findings.filter((x: any) => x.ruleId === 'attachment');
+  if (fires) {
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('is a Deployment whose RollingUpdate starts 1 new pod before it stops the old one');
+  } else {
+    expect(found).toEqual([]);
+  }
+});
+
 test('kubevirt-networks: a KubeVirt VM with a NAD for the pod network, a hand-written annotation and bridge on macvlan', () => {
   const nad = {
     apiVersion: 'k8s.cni.cncf.io/v1',
