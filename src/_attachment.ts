@@ -40,7 +40,8 @@ export function rolloutSurge(strategy: any, replicas: number): number {
  * the first problem, or undefined. `pods` is how many pods the workload runs (a number, or words);
  * `surge`, for a Deployment, how many pods its rollout starts before it stops old ones.
  */
-export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts, pods: number | string, workload: string, surge = 0): string | undefined {
+export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts, pods: number | string, workload: string,
+  surge = 0): string | undefined {
   const ips = request.ips ?? [];
   if (ips.length > 0) {
     if (!net.capabilities.ips) {
