@@ -122,6 +122,9 @@ export class AppValidator extends Construct {
           .map(({ manifest, source }) => ({ manifest, source }));
         return MultusRules.check(input, layout);
       });
+    // With several layouts each judges only its own objects: the rules that need no layout also judge
+    // the whole app once (an object written for two layouts is one object to the API server).
+    if (this.layouts.size > 1) verdicts.push(MultusRules.checkManifests(objects.map(({ manifest, source }) => ({ manifest, source }))));
     for (const findings of verdicts) {
       for (const f of findings) {
         const line = MultusRules.format(f);

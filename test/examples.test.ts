@@ -67,12 +67,15 @@ describe('the examples', () => {
     expect(ds.spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'macvlan static' });
   });
 
-  test('k3s-custom-layouts synthesizes one chart per layout', () => {
-    const { outdir } = runExample('k3s-custom-layouts.ts');
-    expect(fs.readdirSync(outdir).sort()).toEqual(['k3s-cilium.k8s.yaml', 'k3s-data-dir.k8s.yaml']);
-    const configs = outputs(outdir).filter((o) => o.kind === 'ConfigMap').map((o) => JSON.parse(o.data['daemon-config.json']));
-    expect(configs.map((c) => c.binDir).sort()).toEqual(['/data/k3s/data/cni', '/opt/cni/bin']);
-    for (const o of outputs(outdir)) expect(schemaErrors(o)).toEqual([]);
+  test('k3s-custom-layouts synthesizes one app per cluster, each with its layout', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'custom-layouts-'));
+    runExample('k3s-custom-layouts.ts', [], cwd);
+    const dirs = ['k3s-cilium', 'k3s-data-dir'].map((d) => path.join(cwd, 'dist', d));
+    expect(dirs.map((d) => fs.readdirSync(d))).toEqual([['k3s-cilium.k8s.yaml'], ['k3s-data-dir.k8s.yaml']]);
+    const objects = dirs.flatMap(outputs);
+    const configs = objects.filter((o) => o.kind === 'ConfigMap').map((o) => JSON.parse(o.data['daemon-config.json']));
+    expect(configs.map((c) => c.binDir)).toEqual(['/opt/cni/bin', '/data/k3s/data/cni']);
+    for (const o of objects) expect(schemaErrors(o)).toEqual([]);
   });
 
   test('kubevirt-dhcp prints the VM network entries and synthesizes a DHCP daemon that passes every rule', () => {

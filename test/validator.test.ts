@@ -120,11 +120,20 @@ describe('an app with networks and no layout (Multus deployed elsewhere)', () =>
     expect(() => Testing.synth(chart)).toThrow(/network-name-unique \(error\) NetworkAttachmentDefinition default\/lan/);
   });
 
+  test('objects written twice across charts are found without a layout', () => {
+    const app = Testing.app();
+    for (const id of ['one', 'two']) {
+      new kplus.ConfigMap(new Chart(app, id), 'Settings', { metadata: { name: 'settings', namespace: 'apps' }, data: { chart: id } });
+      new MacvlanNetwork(new Chart(app, `${id}-net`), 'Lan', { name: `lan-${id}`, master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: id === 'one' ? '10.1.0.0/24' : '10.2.0.0/24' }] }) });
+    }
+    expect(() => app.synthYaml()).toThrow(/object-unique \(error\) ConfigMap apps\/settings metadata.name: ConfigMap apps\/settings is written twice \(also at one\/Settings\/Resource\), with different contents/);
+  });
+
   test('the rules that need the node layout stay silent: a macvlan network passes (its plugin is installed where Multus is)', () => {
     const chart = Testing.chart();
     new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
     expect(() => Testing.synth(chart)).not.toThrow();
     expect(MultusRules.all.filter((r) => r.layoutIndependent).map((r) => r.id).sort())
-      .toEqual(['attachment', 'kubevirt-networks', 'nad-config', 'nad-crd', 'nad-ipam', 'network-name-unique', 'network-overlap']);
+      .toEqual(['attachment', 'kubevirt-networks', 'nad-config', 'nad-crd', 'nad-ipam', 'network-name-unique', 'network-overlap', 'object-unique']);
   });
 });

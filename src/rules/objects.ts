@@ -1,0 +1,60 @@
+// The rules on the objects of an app as a whole, whatever their kind.
+import { asText } from '../_json';
+import { defineRule } from './_define';
+import { Obj } from './_model';
+import { Finding, Severity } from './finding';
+import * as facts from '../cni/facts';
+
+/**
+ * Kinds the API server keeps outside namespaces: their identity has no namespace, whatever a
+ * manifest writes in `metadata.namespace` (kubectl ignores it).
+ */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'StorageClass', 'PriorityClass', 'RuntimeClass', 'IngressClass', 'CSIDriver', 'CSINode', 'APIService',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'VolumeAttachment',
+]);
+
+/** What the API server knows an object by: API group, kind, namespace and name. */
+function identity(o: Obj): string {
+  const apiVersion = asText(o.manifest.apiVersion ?? '');
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const namespace = CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace ?? '';
+  return `${group}/${o.kind}/${namespace}/${o.name}`;
+}
+
+export const objectUnique = defineRule({
+  id: 'object-unique',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'No two objects of the app are the same object to the API server (API group, kind, namespace and name), across charts and layouts.',
+  catches: 'a MultusThick created twice, or once per layout with the same name, writing kube-system/kube-multus-ds twice: applied together, the last one wins and the nodes of the other layout get a daemon with the wrong paths.',
+  check: (m, report) => {
+    const seen = new Map<string, Obj>();
+    const out: Finding[] = [];
+    for (const o of m.objects) {
+      // Two NetworkAttachmentDefinitions of one name are network-name-unique's.
+      if (o.kind === facts.NAD_KIND || !o.name) continue;
+      const key = identity(o);
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, o);
+        continue;
+      }
+      const same = JSON.stringify(first.manifest) === JSON.stringify(o.manifest);
+      const ns = CLUSTER_SCOPED.has(o.kind) || !o.namespace ? '' : `${o.namespace}/`;
+      out.push(report(o, {
+        field: 'metadata.name',
+        found: `${o.kind} ${ns}${o.name}`,
+        expected: 'each object written once',
+        message: `${o.kind} ${ns}${o.name} is written twice${first.source ? ` (also at ${first.source})` : ''}` +
+          (same ? ', identically: a construct or manifest included twice' : ', with different contents: applied together, the last one wins and the other is lost'),
+        fix: o.kind === 'CustomResourceDefinition'
+          ? 'let one construct own it (MultusThick takes installCrd: false)'
+          : 'create the construct once, or give each its own name (MultusThick and MultusThin take name; nodes of two layouts need two daemons with distinct names and node selectors)',
+      }));
+    }
+    return out;
+  },
+});
