@@ -47,6 +47,8 @@ describe('the same rules on manifests this library did not write', () => {
 
   test('objects that are not Kubernetes objects are ignored, not crashed on', () => {
     const layout = new K3sCniPaths(Testing.chart(), 'k3s');
-    expect(MultusRules.check([{ manifest: null }, { manifest: 'text' }, { manifest: { kind: 'DaemonSet' } }], layout)).toEqual([]);
+    expect(MultusRules.check([{ manifest: null }, { manifest: 'text' }], layout)).toEqual([]);
+    // A DaemonSet without metadata is judged for what it lacks, not crashed on.
+    expect(MultusRules.check([{ manifest: { kind: 'DaemonSet' } }], layout).map((f) => [f.ruleId, f.field])).toEqual([['object-name', 'metadata.name']]);
   });
 });

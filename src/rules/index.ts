@@ -5,7 +5,7 @@ import { imagePinned } from './images';
 import { kubeconfigWriter } from './kubeconfigs';
 import { nadConfig, nadCrd, nadIpam, networkNameUnique, networkOverlap, pluginAvailable } from './networks';
 import { daemonPod, dhcpDaemon, installTarget, netnsVisible, oneFlavour } from './node-daemons';
-import { objectUnique } from './objects';
+import { objectName, objectUnique } from './objects';
 import { thinCniConfDir, thinCniVersion, thinPaths } from './thin';
 import { whereaboutsConfig, whereaboutsMounts } from './whereabouts';
 
@@ -15,5 +15,5 @@ export const RULES: Rule[] = [
   thickKubeconfig, forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig,
   pluginAvailable, nadIpam, networkNameUnique, networkOverlap, dhcpDaemon, thinPaths, thinCniVersion,
   thinCniConfDir, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour, whereaboutsMounts,
-  whereaboutsConfig, objectUnique,
+  whereaboutsConfig, objectName, objectUnique,
 ];

@@ -4,12 +4,13 @@ import { defineRule } from './_define';
 import { Obj } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
+import { namespaceProblem, objectNameProblem } from '../cni/object-names';
 
 /**
  * Kinds the API server keeps outside namespaces: their identity has no namespace, whatever a
  * manifest writes in `metadata.namespace` (kubectl ignores it).
  */
-const CLUSTER_SCOPED = new Set([
+export const CLUSTER_SCOPED = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
   'StorageClass', 'PriorityClass', 'RuntimeClass', 'IngressClass', 'CSIDriver', 'CSINode', 'APIService',
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
@@ -58,3 +59,47 @@ export const objectUnique = defineRule({
     return out;
   },
 });
+
+export const objectName = defineRule({
+  id: 'object-name',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'Every object has a name, and a namespace where it has one, that the API server accepts for its kind (DNS-1123 subdomain, label, DNS-1035 label for Services, path segment for RBAC).',
+  catches: 'an apply refused half-way ("metadata.name: Invalid value", "a lowercase RFC 1123 label must consist of..."), after the objects before it were created.',
+  check: (m, report) => m.objects.flatMap((o) => {
+    const out: Finding[] = [];
+    const meta = o.manifest.metadata;
+    const generated = typeof meta?.generateName === 'string' && meta.generateName !== '' && (meta.name === undefined || meta.name === null);
+    const nameProblem = generated ? undefined : typeof meta?.name === 'string' || meta?.name === undefined || meta?.name === null
+      ? objectNameProblem(o.kind, o.name)
+      : `name ${asText(meta.name)} is not a string`;
+    if (nameProblem) {
+      out.push(report(o, {
+        field: 'metadata.name',
+        found: o.name === '' ? 'not set' : o.name,
+        expected: `a name the API server accepts for a ${o.kind}`,
+        message: `${o.kind} ${nameProblem}`,
+        fix: o.name === '' ? 'set metadata.name' : `rename it, for example to ${JSON.stringify(suggestName(o.name))}`,
+      }));
+    }
+    if (!CLUSTER_SCOPED.has(o.kind) && meta?.namespace !== undefined && meta?.namespace !== null) {
+      const problem = typeof meta.namespace === 'string' ? namespaceProblem(meta.namespace) : `namespace ${asText(meta.namespace)} is not a string`;
+      if (problem) {
+        out.push(report(o, {
+          field: 'metadata.namespace',
+          found: asText(meta.namespace),
+          expected: 'a DNS-1123 label',
+          message: `${o.kind} ${o.name}: ${problem}; the API server refuses the object`,
+          fix: `use a namespace such as ${JSON.stringify(suggestName(asText(meta.namespace)).slice(0, 63).replace(/[.]/g, '-').replace(/-+$/, '') || 'default')}`,
+        }));
+      }
+    }
+    return out;
+  }),
+});
+
+/** A name of the DNS-1123 subdomain grammar close to `name`, for a fix. */
+function suggestName(name: string): string {
+  const out = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').replace(/[^a-z0-9]+$/, '');
+  return out.slice(0, 63).replace(/[^a-z0-9]+$/, '') || 'name';
+}

@@ -78,3 +78,48 @@ test('object-unique: silent on the library\'s own output', () => {
   const { report } = json(['-'], Yaml.stringify(...libraryObjects()));
   expect(report.findings.filter((f: any) => f.ruleId === 'object-unique')).toEqual([]);
 });
+
+// The names the API server refuses, by kind; the simulated node's API server is asked the same
+// questions (scripts/simnode), so that this table and the server agree.
+test.each([
+  ['ConfigMap', 'Settings', 'is not a DNS-1123 subdomain'],
+  ['ConfigMap', 'a_b', 'is not a DNS-1123 subdomain'],
+  ['Deployment', 'web-', 'is not a DNS-1123 subdomain'],
+  ['DaemonSet', `${'a'.repeat(254)}`, 'is not a DNS-1123 subdomain'],
+  ['Service', '1web', 'is not a DNS-1035 label'],
+  ['StatefulSet', 'db.primary', 'is not a DNS-1123 label'],
+  ['Namespace', `${'n'.repeat(64)}`, 'is not a DNS-1123 label'],
+  ['ClusterRole', 'system/reader', 'is not a path segment'],
+  ['NetworkAttachmentDefinition', 'LAN', 'is not a DNS-1123 subdomain'],
+])('object-name: a %s named %j, judged by the lint command', (kind, name, message) => {
+  const apiVersion = kind === 'NetworkAttachmentDefinition' ? 'k8s.cni.cncf.io/v1' : kind === 'ClusterRole' ? 'rbac.authorization.k8s.io/v1' : ['Deployment', 'DaemonSet', 'StatefulSet'].includes(kind) ? 'apps/v1' : 'v1';
+  const { report } = json(['--distro', 'standard', '-'], Yaml.stringify({ apiVersion, kind, metadata: { name } }));
+  const found = report.findings.filter((f: any) => f.ruleId === 'object-name');
+  expect(found).toHaveLength(1);
+  expect(found[0].field).toBe('metadata.name');
+  expect(found[0].message).toContain(message);
+});
+
+test('object-name: a namespace with upper case, and an object with no name, judged by the lint command', () => {
+  const { report } = json(['--distro', 'standard', '-'], Yaml.stringify(
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'Apps' } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'apps' } },
+    // generateName without a name: kubectl create names it.
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'once-' }, spec: { template: { spec: { containers: [] } } } },
+  ));
+  const found = report.findings.filter((f: any) => f.ruleId === 'object-name').map((f: any) => [f.field, f.found, f.fix]);
+  expect(found).toEqual([
+    ['metadata.namespace', 'Apps', 'use a namespace such as "apps"'],
+    ['metadata.name', 'not set', 'set metadata.name'],
+  ]);
+});
+
+test('object-name: silent on names the API server accepts, and on the library\'s own output', () => {
+  const { report } = json(['--distro', 'standard', '-'], Yaml.stringify(
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'multus.daemon-config', namespace: 'kube-system' } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:multus' } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' } },
+    ...libraryObjects(),
+  ));
+  expect(report.findings.filter((f: any) => f.ruleId === 'object-name')).toEqual([]);
+});
