@@ -149,6 +149,42 @@ const packageCheck = project.addTask('package:check', {
   description: 'Pack the npm package and fail if it holds anything outside the allow-list or exceeds 1 MB',
   exec: `node scripts/check-package.js ${PACKAGE_FILES.join(' ')}`,
 });
+
+// Every language is packaged on every build, in CI too: projen builds only the npm package when CI is
+// set, leaving the others to release workflows that this project does not have.
+const packageAll = project.tasks.tryFind('package-all')!;
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
 project.packageTask.spawn(packageCheck);
+
+// The Java and Go packages depend on cdk8s and cdk8s-plus-27 bindings that the registries here do not
+// serve at the npm side's versions (org.cdk8s on Maven Central, cdk8s-core-go and cdk8s-plus-go on the
+// Go module proxy): scripts/bindings/deps.ts makes them with jsii-pacmak from the npm packages' jsii
+// assemblies into .cache/bindings/, cached by version.
+const javaDeps = project.addTask('bindings:java-deps', {
+  description: 'Make the org.cdk8s jars from the npm packages into the Maven repository .cache/bindings/m2',
+  exec: 'ts-node --transpile-only scripts/bindings/deps.ts java',
+});
+const packageJava = project.tasks.tryFind('package:java')!;
+packageJava.reset();
+packageJava.spawn(javaDeps);
+packageJava.exec('jsii-pacmak -v --target java --maven-local-repository .cache/bindings/m2');
+// The Go package is the generated module's source (Go modules ship as source); it is compiled, against
+// the cdk8s modules made in .cache/bindings/, by the Go binding test.
+const packageGo = project.tasks.tryFind('package:go')!;
+packageGo.reset();
+packageGo.exec('rm -rf dist/go');
+packageGo.exec('jsii-pacmak -v --target go --code-only');
+
+// The binding tests (scripts/bindings/run.ts): each language's package, installed into a clean
+// environment, synthesizes the README quick start and must write the TypeScript example's YAML byte
+// for byte. Run by the package task (so by `npx projen build`) after the packages are built and
+// checked; `npx projen test:bindings python` runs one language.
+const bindingsTest = project.addTask('test:bindings', {
+  description: 'Install the Python, Go and Java packages from dist/, synthesize the quick start in each, compare with TypeScript',
+});
+bindingsTest.spawn(project.tasks.tryFind('synth:example')!);
+bindingsTest.exec('ts-node --transpile-only scripts/bindings/run.ts', { receiveArgs: true });
+project.packageTask.spawn(bindingsTest);
 
 project.synth();
