@@ -48,7 +48,8 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
   }
 }
 
-const QUIET = { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+/** The jsii runtime's Node 20 end-of-life banner, printed by every process that loads it, is noise here. */
+export const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 
 /** jsii-pacmak over the two npm packages, into a fresh folder that is renamed into place when done. */
 function pacmak(target: 'go' | 'java', dest: string, extraArgs: string[]): void {
@@ -90,7 +91,7 @@ export function javaDeps(): void {
     if (fs.existsSync(installed)) continue;
     const built = path.join(dir, 'java', 'org', 'cdk8s', artifact, version);
     run('mvn', [
-      '--batch-mode', '--quiet', `-Dmaven.repo.local=${MAVEN_REPO}`, 'install:install-file',
+      '--batch-mode', '--quiet', '-Dstyle.color=never', `-Dmaven.repo.local=${MAVEN_REPO}`, 'install:install-file',
       `-Dfile=${path.join(built, `${artifact}-${version}.jar`)}`, `-DpomFile=${path.join(built, `${artifact}-${version}.pom`)}`,
     ]);
   }

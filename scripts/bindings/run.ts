@@ -9,11 +9,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CACHE, MAVEN_REPO, ROOT, goDeps, javaDeps, run, versions } from './deps';
+import { CACHE, MAVEN_REPO, QUIET as JSII_QUIET, ROOT, goDeps, javaDeps, run, versions } from './deps';
 
 const EXPECTED = path.join(ROOT, 'dist', 'example', 'k3s-multus.k8s.yaml');
 const YAML_NAME = path.basename(EXPECTED);
-const QUIET = { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+const QUIET = { ...JSII_QUIET, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
 
 /** A language whose toolchain is not on this machine is skipped with the reason, never passed. */
 class Skip extends Error {}
@@ -54,6 +54,7 @@ function python(): string {
   fs.rmSync(venv, { recursive: true, force: true });
   run('python3', ['-m', 'venv', venv]);
   const py = path.join(venv, 'bin', 'python');
+  console.log(`python: a new venv with ${path.relative(ROOT, wheel)}, cdk8s==${v.cdk8s}, cdk8s-plus-27==${v.cdk8sPlus27} and constructs==${v.constructs} from PyPI`);
   run(py, ['-m', 'pip', 'install', '--quiet',
     `cdk8s==${v.cdk8s}`, `cdk8s-plus-27==${v.cdk8sPlus27}`, `constructs==${v.constructs}`, wheel], { env: QUIET });
   fs.copyFileSync(path.join(ROOT, 'examples', 'python', 'k3s_multus.py'), path.join(app, 'k3s_multus.py'));
@@ -90,6 +91,7 @@ function go(): string {
     ...modules.map(([m, , dir]) => `replace ${m} => ${dir}`),
     '',
   ].join('\n'));
+  console.log(`go: a new module with dist/go/cdk8smultus and the cdk8s modules from ${path.relative(ROOT, path.dirname(deps.cdk8s))}`);
   // jsii-runtime-go and constructs-go come from the module proxy, at the versions the modules require.
   run('go', ['mod', 'tidy'], { cwd: app });
   // Every package of the generated module compiles, not only those the example imports.
@@ -140,7 +142,8 @@ function java(): string {
     '</project>',
     '',
   ].join('\n'));
-  run('mvn', ['--batch-mode', '--quiet', `-Dmaven.repo.local=${MAVEN_REPO}`, 'compile', 'dependency:build-classpath',
+  console.log(`java: a new Maven project with ${path.relative(ROOT, jar)}, org.cdk8s:cdk8s:${v.cdk8s} and org.cdk8s:cdk8s-plus-27:${v.cdk8sPlus27}`);
+  run('mvn', ['--batch-mode', '--quiet', '-Dstyle.color=never', `-Dmaven.repo.local=${MAVEN_REPO}`, 'compile', 'dependency:build-classpath',
     '-Dmdep.outputFile=classpath.txt'], { cwd: app });
   const resolved = path.join(MAVEN_REPO, ...group.split('.'), 'cdk8s-multus', '0.0.0', 'cdk8s-multus-0.0.0.jar');
   if (!fs.readFileSync(resolved).equals(fs.readFileSync(jar))) {
