@@ -87,12 +87,13 @@ export function javaDeps(): void {
     pacmak('java', dir, ['--maven-local-repository', MAVEN_REPO]);
   }
   for (const [artifact, version] of [['cdk8s', v.cdk8s], ['cdk8s-plus-27', v.cdk8sPlus27]]) {
-    const installed = path.join(MAVEN_REPO, 'org', 'cdk8s', artifact, version, `${artifact}-${version}.jar`);
-    if (fs.existsSync(installed)) continue;
     const built = path.join(dir, 'java', 'org', 'cdk8s', artifact, version);
+    const installed = path.join(MAVEN_REPO, 'org', 'cdk8s', artifact, version, `${artifact}-${version}.jar`);
+    const jar = path.join(built, `${artifact}-${version}.jar`);
+    if (fs.existsSync(installed) && fs.readFileSync(installed).equals(fs.readFileSync(jar))) continue;
     run('mvn', [
       '--batch-mode', '--quiet', '-Dstyle.color=never', `-Dmaven.repo.local=${MAVEN_REPO}`, 'install:install-file',
-      `-Dfile=${path.join(built, `${artifact}-${version}.jar`)}`, `-DpomFile=${path.join(built, `${artifact}-${version}.pom`)}`,
+      `-Dfile=${jar}`, `-DpomFile=${path.join(built, `${artifact}-${version}.pom`)}`,
     ]);
   }
 }
