@@ -26,7 +26,7 @@ function requireTool(cmd: string, args: string[]): void {
   }
 }
 
-/** The one file in a dist/ folder that matches, or a Skip that says how to build it. */
+/** The one file in a dist/ folder that matches; a missing artifact fails the language, naming the task that builds it. */
 function artifact(dir: string, pattern: RegExp, task: string): string {
   const full = path.join(ROOT, dir);
   const found = fs.existsSync(full) ? fs.readdirSync(full).filter((f) => pattern.test(f)) : [];
