@@ -74,7 +74,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   github: false,
   release: false,
   sampleCode: false,
-  gitignore: ['.cache/', '.jsii.tabl.json'],
+  // jsii-pacmak writes a .npmignore when it packages; what ships is the files allow-list below.
+  gitignore: ['.cache/', '.jsii.tabl.json', '/.npmignore'],
   // What ships is an allow-list (package.json `files`), not an ignore list that lets new folders
   // through: the compiled library, its jsii assembly, the API reference and the lint command.
   npmignoreEnabled: false,
