@@ -21,12 +21,14 @@ lan = MacvlanNetwork(
     ipam=Ipam.fixed_address("192.168.1.200/24", gateway="192.168.1.1"),
 )
 
-# One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod.
+# One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod,
+# replaced by Recreate (a rolling update would start the new pod while the old one holds the address).
 # cdk8s-plus runs containers as non-root; busybox has no user of its own, so name one (nobody).
 client = kplus.Deployment(
     chart,
     "LanClient",
     replicas=1,
+    strategy=kplus.DeploymentStrategy.recreate(),
     containers=[
         kplus.ContainerProps(
             image="busybox:1.36.1",

@@ -27,10 +27,12 @@ func main() {
 		}),
 	})
 
-	// One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod.
+	// One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod,
+	// replaced by Recreate (a rolling update would start the new pod while the old one holds the address).
 	// cdk8s-plus runs containers as non-root; busybox has no user of its own, so name one (nobody).
 	client := cdk8splus27.NewDeployment(chart, jsii.String("LanClient"), &cdk8splus27.DeploymentProps{
 		Replicas: jsii.Number(1),
+		Strategy: cdk8splus27.DeploymentStrategy_Recreate(),
 		Containers: &[]*cdk8splus27.ContainerProps{{
 			Image:           jsii.String("busybox:1.36.1"),
 			Command:         jsii.Strings("sleep", "infinity"),

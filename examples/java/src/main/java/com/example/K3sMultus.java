@@ -13,6 +13,7 @@ import org.cdk8s.Chart;
 import org.cdk8s.plus27.ContainerProps;
 import org.cdk8s.plus27.ContainerSecurityContextProps;
 import org.cdk8s.plus27.Deployment;
+import org.cdk8s.plus27.DeploymentStrategy;
 
 public final class K3sMultus {
     public static void main(final String[] args) {
@@ -32,10 +33,12 @@ public final class K3sMultus {
                 .ipam(Ipam.fixedAddress("192.168.1.200/24", FixedAddressOptions.builder().gateway("192.168.1.1").build()))
                 .build();
 
-        // One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod.
+        // One pod with a second NIC on that network: a fixed address needs a workload with exactly one pod,
+        // replaced by Recreate (a rolling update would start the new pod while the old one holds the address).
         // cdk8s-plus runs containers as non-root; busybox has no user of its own, so name one (nobody).
         Deployment client = Deployment.Builder.create(chart, "LanClient")
                 .replicas(1)
+                .strategy(DeploymentStrategy.recreate())
                 .containers(List.of(ContainerProps.builder()
                         .image("busybox:1.36.1")
                         .command(List.of("sleep", "infinity"))
