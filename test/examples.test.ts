@@ -44,6 +44,11 @@ describe('the README', () => {
     for (const s of snippets) expect(contents).toContain(s);
   });
 
+  test('the Python quick start is examples/python/k3s_multus.py, verbatim (the binding test runs that file)', () => {
+    const python = [...readme.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(python).toEqual([fs.readFileSync(path.join(EXAMPLES, 'python', 'k3s_multus.py'), 'utf8')]);
+  });
+
   test('names every rule in its table of checks', () => {
     for (const r of MultusRules.all) expect(readme).toContain(`| \`${r.id}\` |`);
   });
