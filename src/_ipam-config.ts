@@ -1,6 +1,7 @@
 // The checks behind every Ipam, shared by the factories and by Ipam.fromConfig (and through it
 // the nad-ipam rule): one code path, with fields named as the caller knows them.
 import { contains, formatIp, Ip, parseIp, specialUse } from './_ip';
+import { HOST_MOUNT_PREFIX } from './cni/facts';
 import type { IpamAddress, IpamRoute, IpRange, WhereaboutsIpamProps } from './ipam';
 
 /** What a builder checked and made: the Ipam's type, its config section and the subnets it assigns from. */
@@ -173,6 +174,14 @@ export function buildHostLocal(sets: IpRange[][], label: (i: number, j: number) 
   if (dataDir !== undefined) {
     if (typeof dataDir !== 'string' || !dataDir.startsWith('/')) {
       throw new Error(`${naming.field('dataDir')} must be an absolute host path, got ${JSON.stringify(dataDir)}`);
+    }
+    // host-local runs on the node, exec'd by the runtime: the path is the node's, as the node sees it.
+    if (dataDir.split('/').includes('..')) {
+      throw new Error(`${naming.field('dataDir')} ${JSON.stringify(dataDir)} contains ".."; write the host path it leads to`);
+    }
+    if (dataDir === HOST_MOUNT_PREFIX || dataDir.startsWith(`${HOST_MOUNT_PREFIX}/`)) {
+      throw new Error(`${naming.field('dataDir')} ${dataDir} starts with ${HOST_MOUNT_PREFIX}, where pods see the node's dirs; ` +
+        `host-local runs on the node and reads it as the node's own path: write ${dataDir.slice(HOST_MOUNT_PREFIX.length) || '/'}`);
     }
     config.dataDir = dataDir;
   }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { mtuProblem } from './cni/interfaces';
+import { mtuProblem, mtuRangeProblem } from './cni/interfaces';
 import { _checkInterfaceName, CniNetwork, CniNetworkOptions } from './network';
 
 /** Options of a network whose interfaces hang off a node NIC (macvlan, ipvlan). */
@@ -36,9 +36,8 @@ export abstract class LinkNetwork extends CniNetwork {
   protected constructor(scope: Construct, id: string, pluginType: string, props: LinkNetworkOptions) {
     const kind = `${pluginType.charAt(0).toUpperCase()}${pluginType.slice(1)}Network`;
     if (props.master !== undefined) _checkInterfaceName(`${kind}: master`, props.master);
-    if (props.mtu !== undefined && (!Number.isInteger(props.mtu) || props.mtu < 68 || props.mtu > 65535)) {
-      throw new Error(`${kind}: mtu must be an integer from 68 (the IPv4 minimum) to 65535, got ${props.mtu}`);
-    }
+    const rangeProblem = mtuRangeProblem(props.mtu);
+    if (rangeProblem) throw new Error(`${kind}: ${rangeProblem}`);
     const problem = mtuProblem(props.mtu, props.ipam?.subnets ?? []);
     if (problem) throw new Error(`${kind}: ${problem}`);
     super(scope, id, pluginType, props);

@@ -120,7 +120,7 @@ export class MultusKubeconfigJob extends Construct {
   public constructor(scope: Construct, id: string, props: MultusKubeconfigJobProps = {}) {
     super(scope, id);
     this.paths = nodeLayout(this, props);
-    this.hostPath = props.hostPath ? HostPath.of(props.hostPath) : this.paths.confDir.join('multus.d', 'multus.kubeconfig');
+    this.hostPath = props.hostPath ? HostPath.of(props.hostPath, 'MultusKubeconfigJob: hostPath') : this.paths.confDir.join('multus.d', 'multus.kubeconfig');
     if (this.hostPath.parent.isSame(HostPath.ROOT)) throw new Error(`MultusKubeconfigJob: hostPath ${this.hostPath} lies directly in "/"; put it in a dir of its own`);
     const name = props.name ?? 'multus-kubeconfig';
     const namespace = props.namespace ?? NODE_DAEMON_NAMESPACE;
@@ -150,7 +150,7 @@ export class MultusKubeconfigJob extends Construct {
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     // The file's dir, mounted under /host as the other node writers see it.
     const dir = this.hostPath.parent;
-    const mounts = MountTable.of([{ mountPath: PodPath.of('/host').join(dir.path.slice(1)), volumeName: 'kubeconfig-dir', hostPath: dir, readOnly: false }]);
+    const mounts = MountTable.of([{ mountPath: PodPath.of(facts.HOST_MOUNT_PREFIX).join(dir.path.slice(1)), volumeName: 'kubeconfig-dir', hostPath: dir, readOnly: false }]);
     const podFile = mounts.toPod(this.hostPath)!;
     const longLived = props.longLivedToken ?? false;
     const c = this.daemonSet.addContainer({

@@ -161,7 +161,7 @@ interface PlannedMount {
 
 const PER_NODE_GROUP = 'system:multus';
 /** Where the daemon sees host state that it reads or manages, as upstream's manifest does. */
-const HOST_PREFIX = PodPath.of('/host');
+const HOST_PREFIX = PodPath.of(facts.HOST_MOUNT_PREFIX);
 
 /**
  * The Multus thick plugin on the nodes of one CNI layout (k3s by default): the
@@ -251,11 +251,11 @@ export class MultusThick extends Construct {
       same('multus-conf-dir', HostPath.of(facts.MULTUS_DEFAULT_CONF_DIR), { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }),
       { volume: 'hostroot', host: HostPath.ROOT, pod: PodPath.of('/hostroot'), propagation: kplus.MountPropagation.HOST_TO_CONTAINER },
     ];
-    const logFile = props.logFile === undefined ? undefined : HostPath.of(props.logFile);
+    const logFile = props.logFile === undefined ? undefined : HostPath.of(props.logFile, 'MultusThick: logFile');
     if (logFile) plan.push(same('multus-log', logFile.parent, { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }));
     const cert = props.perNodeCertificate;
-    const bootstrap = cert && HostPath.of(cert.bootstrapKubeconfig);
-    const certDir = cert && HostPath.of(cert.certDir ?? '/var/lib/multus/certs');
+    const bootstrap = cert && HostPath.of(cert.bootstrapKubeconfig, 'MultusThick: perNodeCertificate.bootstrapKubeconfig');
+    const certDir = cert && HostPath.of(cert.certDir ?? '/var/lib/multus/certs', 'MultusThick: perNodeCertificate.certDir');
     if (bootstrap && certDir) {
       plan.push(underHost('multus-bootstrap-kubeconfig', bootstrap, { readOnly: true, type: kplus.HostPathVolumeType.FILE }));
       plan.push(underHost('multus-certs', certDir, { type: kplus.HostPathVolumeType.DIRECTORY_OR_CREATE }));
@@ -399,7 +399,7 @@ function checkProps(props: MultusThickProps, pluginsCustom: boolean): void {
       throw new Error(`MultusThick: extraPlugins entry "${p}" is not in ${facts.REFERENCE_PLUGINS_IMAGE}, which carries ${facts.REFERENCE_PLUGINS.join(', ')}; use pluginsImage for an image that has it`);
     }
   }
-  if (props.logFile !== undefined && HostPath.of(props.logFile).parent.isSame(HostPath.ROOT)) {
+  if (props.logFile !== undefined && HostPath.of(props.logFile, 'MultusThick: logFile').parent.isSame(HostPath.ROOT)) {
     throw new Error(`MultusThick: logFile ${props.logFile} lies directly in "/"; put it in a dir of its own such as /var/log/multus/multus.log`);
   }
 }

@@ -95,8 +95,8 @@ export class MultusThin extends Construct {
       plugins: () => this.pluginsToInstall(),
     });
     // The entrypoint sees the node's dirs under /host; every path it writes into 00-multus.conf is a host path.
-    const confPod = PodPath.of('/host').join(layout.confDir.path.slice(1));
-    const binPod = PodPath.of('/host').join(layout.binDir.path.slice(1));
+    const confPod = PodPath.of(facts.HOST_MOUNT_PREFIX).join(layout.confDir.path.slice(1));
+    const binPod = PodPath.of(facts.HOST_MOUNT_PREFIX).join(layout.binDir.path.slice(1));
     // Multus's own dir for networks referenced by config name: created by the entrypoint and read
     // by the host plugin as cniConf, so the same path on both sides.
     const multusConfDir = HostPath.of(facts.MULTUS_DEFAULT_CONF_DIR);

@@ -12,7 +12,7 @@ export function _normalizeAbsolute(kind: string, value: string): string {
     throw new Error(`${kind} must be absolute (start with "/"), got ${JSON.stringify(value)}`);
   }
   if (value.split('/').includes('..')) {
-    throw new Error(`${kind} must not contain "..", got ${JSON.stringify(value)}`);
+    throw new Error(`${kind} must not contain "..", got ${JSON.stringify(value)}; write the path it leads to`);
   }
   if (/[\0\n]/.test(value)) {
     throw new Error(`${kind} must not contain NUL or newline characters, got ${JSON.stringify(value)}`);
@@ -41,9 +41,10 @@ export class HostPath {
   /**
    * A host path from its text.
    * @param path an absolute path; normalized (duplicate and trailing slashes removed)
+   * @param field the option it comes from, named in the error when it is not a path (`K3sLayout: dataDir`)
    */
-  public static of(path: string): HostPath {
-    return new HostPath(_normalizeAbsolute('a host path', path));
+  public static of(path: string, field?: string): HostPath {
+    return new HostPath(_normalizeAbsolute(field ? `${field}: a host path` : 'a host path', path));
   }
 
   /** The normalized absolute path. */
@@ -98,9 +99,10 @@ export class PodPath {
   /**
    * A pod path from its text.
    * @param path an absolute path; normalized (duplicate and trailing slashes removed)
+   * @param field the option it comes from, named in the error when it is not a path
    */
-  public static of(path: string): PodPath {
-    return new PodPath(_normalizeAbsolute('a pod path', path));
+  public static of(path: string, field?: string): PodPath {
+    return new PodPath(_normalizeAbsolute(field ? `${field}: a pod path` : 'a pod path', path));
   }
 
   /** The normalized absolute path. */

@@ -73,7 +73,7 @@ export class Whereabouts extends Construct {
     }, { app: 'whereabouts' });
     scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
     // Exactly /host + host path: the installer writes sed 's|/host||' of these into whereabouts.conf.
-    const under = (host: HostPath) => PodPath.of('/host').join(host.path.slice(1));
+    const under = (host: HostPath) => PodPath.of(facts.HOST_MOUNT_PREFIX).join(host.path.slice(1));
     const mounts = MountTable.of([
       { mountPath: under(layout.confDir), volumeName: 'cni-net-dir', hostPath: layout.confDir, readOnly: false },
       { mountPath: under(layout.binDir), volumeName: 'cnibin', hostPath: layout.binDir, readOnly: false },

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ICniNodeLayout, K3sCniPaths, K3sLayout, MultusRules, PrimaryCni, StandardCniPaths, StandardLayout } from '../src';
+import { ICniNodeLayout, K3sCniPaths, K3sLayout, MultusKubeconfigJob, MultusRules, MultusThick, PrimaryCni, StandardCniPaths, StandardLayout } from '../src';
 
 describe('K3sCniPaths', () => {
   test('defaults to k3s with embedded flannel under /var/lib/rancher/k3s', () => {
@@ -115,3 +115,21 @@ describe('layouts as plain values', () => {
     expect(MultusRules.check(objects, new K3sLayout({ extraAvailablePlugins: ['macvlan', 'static'] }))).toEqual([]);
   });
 });
+
+describe('path options name themselves when they are not a path the node has', () => {
+  test.each([
+    ['K3sLayout: dataDir', () => new K3sLayout({ dataDir: '/var/lib/../rancher/k3s' })],
+    ['StandardLayout: confDir', () => new StandardLayout({ confDir: 'etc/cni/net.d' })],
+    ['MultusThick: logFile', () => new MultusThick(Testing.chart(), 'Multus', { logFile: '/var/log/../multus.log' })],
+    ['MultusKubeconfigJob: hostPath', () => new MultusKubeconfigJob(Testing.chart(), 'Kubeconfig', { hostPath: 'multus.kubeconfig' })],
+    ['PrimaryCni.external: readinessIndicatorFile', () => PrimaryCni.external({ name: 'cilium', configFileName: '05-cilium.conflist', readinessIndicatorFile: '/run/../cilium' })],
+  ])('%s', (field, make) => {
+    expect(make).toThrow(new RegExp(`^${field.replace(/\./g, '\\.')}: a host path must`));
+  });
+
+  test('fails when k3s\'s dataDir is given as the daemons\' pods see it, under /host', () => {
+    expect(() => new K3sLayout({ dataDir: '/host/var/lib/rancher/k3s' })).toThrow(
+      /K3sLayout: dataDir \/host\/var\/lib\/rancher\/k3s starts with \/host.*such as \/var\/lib\/rancher\/k3s/);
+  });
+});
+

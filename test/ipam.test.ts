@@ -224,3 +224,12 @@ describe('addresses a pod cannot use, refused with the field and the fix (by the
     expect(refusal(() => Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }, { subnet: 'fd00::/64' }] }))).toBe('accepted');
   });
 });
+
+test('fails when a host-local dataDir holds ".." or is given under /host, as pods see the node', () => {
+  const ranges = [{ subnet: '10.0.0.0/24' }];
+  expect(() => Ipam.hostLocal({ ranges, dataDir: '/var/lib/../cni' })).toThrow(/Ipam.hostLocal: dataDir "\/var\/lib\/..\/cni" contains ".."; write the host path it leads to/);
+  expect(() => Ipam.hostLocal({ ranges, dataDir: '/host/var/lib/cni/networks' })).toThrow(
+    /dataDir \/host\/var\/lib\/cni\/networks starts with \/host.*write \/var\/lib\/cni\/networks/);
+  expect(() => Ipam.hostLocal({ ranges, dataDir: '/var/lib/cni/lan' })).not.toThrow();
+});
+

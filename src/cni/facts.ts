@@ -121,3 +121,9 @@ export const NOBODY = 65534;
 
 /** Image tags that move: a deployment that names one changes under its users. */
 export const MOVING_TAG = /^(latest|snapshot.*|stable.*|main|master)$/;
+
+/**
+ * Where the node's dirs appear inside the Multus, Whereabouts and kubeconfig-writer pods, upstream's
+ * manifests and this library's alike (`/host/etc/cni/net.d`): a pod path, never a node's own path.
+ */
+export const HOST_MOUNT_PREFIX = '/host';

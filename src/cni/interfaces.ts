@@ -33,6 +33,18 @@ export const IPV6_MIN_MTU = 1280;
  * turns IPv6 off on the link, and the plugin's ADD fails (v1.9.1: "failed to enable
  * keep_addr_on_down ... no such file or directory").
  */
+/** The smallest MTU the kernel gives an Ethernet link (ETH_MIN_MTU), which is also IPv4's minimum. */
+export const MIN_MTU = 68;
+
+/** What is wrong with `mtu` as a link's MTU whatever it carries, or undefined (absent is the master's). */
+export function mtuRangeProblem(mtu: unknown): string | undefined {
+  if (mtu === undefined) return undefined;
+  if (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < MIN_MTU || mtu > 65535) {
+    return `mtu must be an integer from ${MIN_MTU} (the kernel's Ethernet minimum) to 65535, and at most the master's, got ${JSON.stringify(mtu)}`;
+  }
+  return undefined;
+}
+
 export function mtuProblem(mtu: unknown, subnets: readonly string[]): string | undefined {
   if (typeof mtu !== 'number' || mtu >= IPV6_MIN_MTU || !subnets.some((s) => s.includes(':'))) return undefined;
   return `mtu ${mtu} is below ${IPV6_MIN_MTU}, the IPv6 minimum, and the network assigns IPv6 addresses: the kernel turns IPv6 off ` +

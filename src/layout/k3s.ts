@@ -51,7 +51,7 @@ export class K3sLayout extends CniNodeLayout {
   public readonly primaryCni: PrimaryCni;
 
   public constructor(props: K3sLayoutProps = {}) {
-    const dataDir = HostPath.of(props.dataDir ?? facts.K3S_DEFAULT_DATA_DIR);
+    const dataDir = HostPath.of(props.dataDir ?? facts.K3S_DEFAULT_DATA_DIR, 'K3sLayout: dataDir');
     const primaryCni = props.primaryCni ?? PrimaryCni.k3sFlannel();
     super({ layoutName: 'k3s', ...k3sDirs(dataDir, primaryCni, props), ...primaryNetworkFields(primaryCni) });
     this.dataDir = dataDir;
@@ -64,6 +64,10 @@ function k3sDirs(dataDir: HostPath, primaryCni: PrimaryCni, props: K3sLayoutProp
 Pick<ICniNodeLayout, 'confDir' | 'binDir' | 'binDirMountRoot' | 'bundledPlugins' | 'primaryConfigManagedByDistribution'> {
   if (dataDir.isSame(HostPath.ROOT)) {
     throw new Error(`K3sLayout: dataDir must be k3s's --data-dir, not "/"; the default is ${facts.K3S_DEFAULT_DATA_DIR}`);
+  }
+  if (dataDir.isWithin(HostPath.of(facts.HOST_MOUNT_PREFIX))) {
+    throw new Error(`K3sLayout: dataDir ${dataDir} starts with ${facts.HOST_MOUNT_PREFIX}, where the daemons' pods see the node's dirs; ` +
+      `give k3s's --data-dir as the node sees it, such as ${dataDir.path.slice(facts.HOST_MOUNT_PREFIX.length)}`);
   }
   const extra = props.extraAvailablePlugins ?? [];
   if (primaryCni._embedded) {

@@ -60,7 +60,7 @@ export class PrimaryCni {
     }
     return new PrimaryCni(
       options.name, false, options.configFileName, undefined,
-      options.readinessIndicatorFile === undefined ? undefined : HostPath.of(options.readinessIndicatorFile),
+      options.readinessIndicatorFile === undefined ? undefined : HostPath.of(options.readinessIndicatorFile, 'PrimaryCni.external: readinessIndicatorFile'),
       [...(options.plugins ?? [])], options.cniVersion,
     );
   }

@@ -35,10 +35,10 @@ export interface StandardLayoutProps {
  */
 export class StandardLayout extends CniNodeLayout {
   public constructor(props: StandardLayoutProps = {}) {
-    const binDir = HostPath.of(props.binDir ?? facts.STANDARD_BIN_DIR);
+    const binDir = HostPath.of(props.binDir ?? facts.STANDARD_BIN_DIR, 'StandardLayout: binDir');
     super({
       layoutName: 'standard',
-      confDir: HostPath.of(props.confDir ?? facts.STANDARD_CONF_DIR),
+      confDir: HostPath.of(props.confDir ?? facts.STANDARD_CONF_DIR, 'StandardLayout: confDir'),
       binDir,
       binDirMountRoot: binDir,
       bundledPlugins: uniqueSorted([...(props.primaryCni?.plugins ?? []), ...(props.availablePlugins ?? [])]),

@@ -138,7 +138,7 @@ function makeLayout(options: Options): ICniNodeLayout {
   try {
     return options.distro === 'k3s' ? new K3sLayout({ dataDir: options.dataDir }) : new StandardLayout();
   } catch (e) {
-    throw new InputError(`--data-dir: ${(e as Error).message.replace(/^K3sLayout: /, '')}`);
+    throw new InputError(`--data-dir: ${(e as Error).message.replace(/^K3sLayout: (dataDir: )?/, '')}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
-import { IPV6_MIN_MTU, mtuProblem } from '../cni/interfaces';
+import { IPV6_MIN_MTU, isInterfaceName, MIN_MTU, mtuProblem, mtuRangeProblem } from '../cni/interfaces';
 import { pluginTypes } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
@@ -41,8 +41,8 @@ export const nadConfig = defineRule({
   id: 'nad-config',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'A NetworkAttachmentDefinition\'s spec.config is a JSON CNI config or conflist with a cniVersion and a plugin type.',
-  catches: 'pods stuck in ContainerCreating with a parse error from Multus.',
+  summary: 'A NetworkAttachmentDefinition\'s spec.config is a JSON CNI config or conflist with a cniVersion the plugins know and a plugin type; each plugin\'s master can name a NIC and its mtu is one the kernel takes.',
+  catches: 'pods stuck in ContainerCreating with a parse error from Multus, or an ADD that fails on a master or MTU patched into the config.',
   check: (m, report) => m.nads.flatMap((nad) => {
     const text = nad.manifest.spec?.config;
     if (text === undefined || text === '') return [];
@@ -57,7 +57,33 @@ export const nadConfig = defineRule({
     const versionProblem = cniVersionProblem(config.cniVersion);
     if (versionProblem) return bad(config.cniVersion, versionProblem);
     if (pluginTypes(config).length === 0) return bad(text.slice(0, 80), 'spec.config names no plugin type');
-    return [];
+    // The link a plugin makes: a master that can be a NIC, an MTU the kernel takes.
+    const plugins: { p: any; field: string }[] = Array.isArray(config.plugins)
+      ? config.plugins.map((p: any, i: number) => ({ p, field: `spec.config.plugins[${i}]` }))
+      : [{ p: config, field: 'spec.config' }];
+    return plugins.flatMap(({ p, field }) => {
+      const out = [];
+      if (p?.master !== undefined && (typeof p.master !== 'string' || !isInterfaceName(p.master))) {
+        out.push(report(nad, {
+          field: `${field}.master`,
+          found: asText(p.master),
+          expected: 'a Linux interface name of the nodes (1 to 15 characters, no \'/\' or spaces)',
+          message: `master ${JSON.stringify(p.master)} cannot name a network interface: the ${asText(p.type)} plugin's ADD fails looking it up`,
+          fix: 'set master to the NIC\'s name on the nodes, such as eth0 or enp3s0',
+        }));
+      }
+      const mtu = mtuRangeProblem(p?.mtu);
+      if (mtu) {
+        out.push(report(nad, {
+          field: `${field}.mtu`,
+          found: asText(p.mtu),
+          expected: `an integer from ${MIN_MTU} to the master's MTU`,
+          message: `${mtu}: the kernel refuses the link and the ADD fails`,
+          fix: 'set mtu within the master\'s MTU, or leave it out to take the master\'s',
+        }));
+      }
+      return out;
+    });
   }),
 });
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { kernelSupports, Lab, pluginsDir, Request } from './_lab';
-import { CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, NetworkCapabilities } from '../../src';
+import { CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, MultusRules, NetworkCapabilities } from '../../src';
 
 jest.setTimeout(600_000);
 
@@ -104,6 +104,42 @@ describe('macvlan with every IPAM the library emits', () => {
     expect(JSON.parse(execFileSync('ip', ['-j', '-n', pod, 'link', 'show', 'net1'], { encoding: 'utf8' }))[0].mtu).toBe(1400);
     lab.run('DEL', config, pod);
     lab.deletePod(pod);
+  });
+});
+
+describe('a patched NAD config\'s master and mtu: the plugin and the nad-config rule agree', () => {
+  /** The nad-config findings of a NAD carrying `config`, as lint judges it. */
+  const findings = (config: any) => MultusRules.checkManifests([{
+    manifest: {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'lan', namespace: 'default' },
+      spec: { config: JSON.stringify(config) },
+    },
+  }]).filter((f) => f.ruleId === 'nad-config').map((f) => f.field);
+  const base = { cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0' };
+
+  test.each([
+    ['mtu 60, under the kernel\'s minimum', { mtu: 60 }, ['spec.config.mtu']],
+    ['mtu 70000, over any link\'s', { mtu: 70000 }, ['spec.config.mtu']],
+    ['a master with a slash', { master: 'eth0/1' }, ['spec.config.master']],
+    ['a master longer than 15 characters', { master: 'enp3s0f0np0-lan01' }, ['spec.config.master']],
+  ])('%s: ADD fails, and the rule reports it', (_name, patch, fields) => {
+    const config = { ...base, ...patch };
+    const pod = lab.newPod();
+    try {
+      const add = lab.run('ADD', config, pod);
+      expect(add.code).not.toBe(0);
+    } finally {
+      lab.deletePod(pod);
+    }
+    expect(findings(config)).toEqual(fields);
+  });
+
+  test.each([['mtu 68', { mtu: 68 }], ['mtu 1500, the master\'s', { mtu: 1500 }]])('%s: ADD works, and the rule is silent', (_name, patch) => {
+    const config = { ...base, ...patch };
+    expect(addAndDelete(config).afterDel.addresses).toBeUndefined();
+    expect(findings(config)).toEqual([]);
   });
 });
 

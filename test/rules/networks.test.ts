@@ -37,6 +37,20 @@ test('nad-config: a cniVersion the plugins refuse ("incompatible CNI versions"),
   }
 });
 
+test('nad-config: a master that cannot name a NIC and an MTU the kernel refuses, patched into the config (the real plugin fails on both: test/conformance)', () => {
+  const { chart } = thickChart();
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lanIpam() });
+  expect(synthErrors(chart)).toEqual([]);
+  lan.addJsonPatch(JsonPatch.replace('/spec/config', JSON.stringify({ ...lan.config, master: 'eth0/1', mtu: 70000 })));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['nad-config']);
+  expect(errors.find((e) => e.includes('spec.config.master'))).toContain('master "eth0/1" cannot name a network interface');
+  expect(errors.find((e) => e.includes('spec.config.mtu'))).toContain('mtu must be an integer from 68');
+  // In a conflist, the plugin entry is named.
+  lan.addJsonPatch(JsonPatch.replace('/spec/config', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', mtu: 30 }, { type: 'tuning' }] })));
+  expect(synthErrors(chart).filter((e) => e.includes('nad-config'))[0]).toContain('spec.config.plugins[0].mtu');
+});
+
 test('plugin-available: macvlan on k3s with nothing that installs it', () => {
   const chart = Testing.chart();
   new K3sCniPaths(chart, 'paths');
