@@ -127,3 +127,10 @@ export const MOVING_TAG = /^(latest|snapshot.*|stable.*|main|master)$/;
  * manifests and this library's alike (`/host/etc/cni/net.d`): a pod path, never a node's own path.
  */
 export const HOST_MOUNT_PREFIX = '/host';
+
+/**
+ * The namespace whose networks pods of every namespace may use when the daemon runs with
+ * namespaceIsolation and no globalNamespaces (multus v4.3.0 pkg/types/conf.go,
+ * defaultNonIsolatedNamespace).
+ */
+export const MULTUS_DEFAULT_GLOBAL_NAMESPACE = 'default';

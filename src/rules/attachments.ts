@@ -43,10 +43,17 @@ export const attachment = defineRule({
   id: 'attachment',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod, never two at once during a rollout.',
+  summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod, never two at once during a rollout; with namespaceIsolation, only networks of the pod\'s namespace or a global one.',
   catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), the same "fixed" IP on several pods, and on two pods during a Deployment\'s rolling update.',
   check: (m, report) => {
     const nads = new Map<string, Obj>(m.nads.map((n) => [`${n.namespace ?? 'default'}/${n.name}`, n]));
+    // A daemon with namespaceIsolation refuses networks of other namespaces than the pod's, save the
+    // global ones ("default" unless globalNamespaces says otherwise; multus pkg/types/conf.go and
+    // pkg/k8sclient/k8sclient.go GetNetworkDelegates, v4.3.0).
+    const isolation = m.daemons.map((d) => d.config).find((c) => c?.namespaceIsolation === true);
+    const globals = typeof isolation?.globalNamespaces === 'string' && isolation.globalNamespaces !== ''
+      ? isolation.globalNamespaces.split(',').map((n: string) => n.trim())
+      : [facts.MULTUS_DEFAULT_GLOBAL_NAMESPACE];
     const out: Finding[] = [];
     for (const { owner: o, metadata, metadataField } of m.podMakers) {
       const value = metadata?.annotations?.[facts.NETWORKS_ANNOTATION];
@@ -68,7 +75,14 @@ export const attachment = defineRule({
           if (seen.has(iface)) bad(iface, `entry ${i}: interface "${iface}" is used twice in this pod`, 'give each attachment its own interface name');
           seen.add(iface);
         }
-        const nad = nads.get(`${e.namespace ?? o.namespace ?? 'default'}/${e.name}`);
+        const podNamespace = o.namespace ?? 'default';
+        const netNamespace = typeof e.namespace === 'string' && e.namespace !== '' ? e.namespace : podNamespace;
+        if (isolation && netNamespace !== podNamespace && !globals.includes(netNamespace)) {
+          bad(JSON.stringify(e), `entry ${i}: network ${netNamespace}/${asText(e.name)} is in namespace ${netNamespace}, but the pod is in ${podNamespace} ` +
+            `and Multus runs with namespaceIsolation (global namespaces: ${globals.join(', ')}): the ADD fails with "namespace isolation enabled, annotation violates permission"`,
+          `create the network in namespace ${podNamespace}, or add ${netNamespace} to MultusThick's globalNamespaces`);
+        }
+        const nad = nads.get(`${netNamespace}/${e.name}`);
         const config = nad && parsedConfig(nad);
         if (!config) return;
         const problem = attachmentProblem({

@@ -88,6 +88,34 @@ test.each([
   }
 });
 
+test('attachment: a network of another namespace while Multus runs with namespaceIsolation', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus', { namespaceIsolation: true, globalNamespaces: ['shared'] });
+  const ipam = () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24' }] });
+  const other = new MacvlanNetwork(chart, 'Other', { namespace: 'team-b', master: 'eth0', ipam: ipam() });
+  const shared = new MacvlanNetwork(chart, 'Shared', { namespace: 'shared', master: 'eth1', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.2.0/24' }] }) });
+  const own = new MacvlanNetwork(chart, 'Own', { namespace: 'team-a', master: 'eth2', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.3.0/24' }] }) });
+  const pod = new kplus.Pod(chart, 'Pod', { metadata: { namespace: 'team-a' }, containers: [{ image: 'busybox:1.36.1' }] });
+  shared.attachTo(pod);
+  own.attachTo(pod);
+  expect(synthErrors(chart)).toEqual([]);
+  other.attachTo(pod);
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['attachment']);
+  expect(errors[0]).toContain('entry 2: network team-b/other is in namespace team-b, but the pod is in team-a and Multus runs with namespaceIsolation (global namespaces: shared)');
+  expect(errors[0]).toContain('Fix: create the network in namespace team-a, or add team-b to MultusThick\'s globalNamespaces');
+});
+
+test('attachment: without namespaceIsolation, and with it for the default namespace, networks of other namespaces pass', () => {
+  for (const isolation of [false, true]) {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus', { namespaceIsolation: isolation });
+    const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24' }] }) });
+    lan.attachTo(new kplus.Pod(chart, 'Pod', { metadata: { namespace: 'team-a' }, containers: [{ image: 'busybox:1.36.1' }] }));
+    expect(synthErrors(chart)).toEqual([]);
+  }
+});
+
 test('kubevirt-networks: a KubeVirt VM with a NAD for the pod network, a hand-written annotation and bridge on macvlan', () => {
   const nad = {
     apiVersion: 'k8s.cni.cncf.io/v1',
