@@ -77,7 +77,7 @@ describe('the examples', () => {
     const { outdir, stdout } = runExample('kubevirt-dhcp.ts');
     expect(JSON.parse(stdout[0])).toEqual({
       networks: [{ name: 'default', pod: {} }, { name: 'lan', multus: { networkName: 'vms/lan' } }],
-      interfaces: [{ name: 'default', masquerade: {} }, { name: 'lan', binding: { name: 'macvtap' } }],
+      interfaces: [{ name: 'default', masquerade: {} }, { name: 'lan', bridge: {} }],
     });
     const objects = outputs(outdir);
     expect(objects.map((o) => o.metadata.name)).toContain('cni-dhcp-daemon');

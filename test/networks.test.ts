@@ -185,9 +185,22 @@ describe('KubeVirt', () => {
 
   test('refuses the bridge binding on a macvlan network that is not passthru, and offers what works', () => {
     const lan = new MacvlanNetwork(Testing.chart(), 'Lan');
-    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(/passes no inbound traffic.*macvtap\(\), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network/);
-    expect(KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap()).iface).toEqual({ name: 'lan', binding: { name: 'macvtap' } });
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(
+      'KubeVirt.secondaryNetwork: the bridge binding on network default/lan (macvlan/bridge) passes no inbound traffic');
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(/Fix: use KubeVirtBinding.bridge\(\) on a BridgeNetwork .* or on a MacvlanNetwork with mode PASSTHRU, or KubeVirtBinding.macvtap\(\) on a MacvtapNetwork/);
     expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.masquerade())).toThrow(/masquerade binds only the pod network/);
+  });
+
+  test.each([MacvlanMode.BRIDGE, MacvlanMode.PASSTHRU])('refuses the macvtap binding on a macvlan network (mode %s), naming the network, the binding and the fix', (mode) => {
+    const lan = new MacvlanNetwork(Testing.chart(), 'Lan', { namespace: 'vms', mode, ipam: Ipam.none() });
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(
+      `KubeVirt.secondaryNetwork: the macvtap binding on network vms/lan (macvlan/${mode}) cannot start the VM`);
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(/Fix: use KubeVirtBinding.macvtap\(\) only on a MacvtapNetwork/);
+  });
+
+  test('refuses the macvtap binding on an ipvlan network', () => {
+    const lan = new IpvlanNetwork(Testing.chart(), 'Lan');
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(/the macvtap binding on network default\/lan \(ipvlan\) cannot start the VM/);
   });
 });
 

@@ -7,7 +7,7 @@ import { Obj } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
 import { attachmentInterfaceProblem } from '../cni/interfaces';
-import { kubevirtBindingProblem } from '../cni/kubevirt';
+import { bindingNetworkKind, KUBEVIRT_DISCONTINUED_BINDINGS, kubevirtBindingProblem } from '../cni/kubevirt';
 
 /** How many pods a manifest's workload runs: a number, or words for "more than one". */
 function manifestPods(o: Obj): number | string {
@@ -88,8 +88,8 @@ export const kubevirtNetworks = defineRule({
   id: 'kubevirt-networks',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'A KubeVirt VM takes its pod network as pod: {} and secondary networks through multus.networkName, with no hand-written Multus annotation and no bridge binding on macvlan.',
-  catches: 'a VM stuck in Starting (a NAD for the default network, a manual annotation), and a VM with no inbound traffic on macvlan.',
+  summary: 'A KubeVirt VM takes its pod network as pod: {} and secondary networks through multus.networkName, with no hand-written Multus annotation, a binding that carries traffic on its network (macvtap only on a macvtap NAD, bridge not on macvlan other than passthru) and no binding discontinued since v1.3.',
+  catches: 'a VM stuck in Starting (a NAD for the default network, a manual annotation, the macvtap binding on a macvlan NAD, the core macvtap binding), and a VM with no inbound traffic on macvlan.',
   check: (m, report) => m.objects.filter((o) => o.kind === 'VirtualMachine' || o.kind === 'VirtualMachineInstance').flatMap((o) => {
     const vmi = o.kind === 'VirtualMachine' ? o.manifest.spec?.template : o.manifest;
     const base = o.kind === 'VirtualMachine' ? 'spec.template.' : '';
@@ -112,12 +112,21 @@ export const kubevirtNetworks = defineRule({
           'the pod network comes from the cluster\'s primary CNI; a NetworkAttachmentDefinition standing in for it leaves the VM stuck in Starting',
           `replace it with { name: "${n.name}", pod: {} }`);
       }
-      const config = nad && parsedConfig(nad);
+      const config: any = nad && parsedConfig(nad);
       const iface = interfaces.get(n?.name);
-      const problem = iface?.bridge !== undefined ? kubevirtBindingProblem('bridge', config?.type, config?.mode, `${ns}/${name}`) : undefined;
-      if (problem) {
-        bad(`spec.domain.devices.interfaces[name=${n.name}].bridge`, 'bridge binding', 'macvtap binding, macvlan passthru, or a bridge CNI network',
-          problem, 'use the macvtap binding, a macvlan network in passthru mode, or a bridge CNI network');
+      // The bindings whose network matters; a binding plugin other than macvtap is not judged.
+      const binding = iface?.bridge !== undefined ? 'bridge' : iface?.binding?.name === 'macvtap' ? 'macvtap' : undefined;
+      const refused = binding && config ? kubevirtBindingProblem(binding, config, `${ns}/${name}`) : undefined;
+      if (refused) {
+        bad(`spec.domain.devices.interfaces[name=${n.name}].${binding === 'bridge' ? 'bridge' : 'binding'}`, `${binding} binding on network type ${bindingNetworkKind(config)}`,
+          'a binding that carries traffic on its network', refused.problem, refused.fix);
+      }
+    });
+    asArray(vmi?.spec?.domain?.devices?.interfaces).forEach((iface) => {
+      for (const [key, instead] of Object.entries(KUBEVIRT_DISCONTINUED_BINDINGS)) {
+        if (iface?.[key] === undefined) continue;
+        bad(`spec.domain.devices.interfaces[name=${iface.name}].${key}`, `${key}: ${JSON.stringify(iface[key])}`, instead,
+          `KubeVirt rejects the core ${key} binding at admission since v1.3 (kubevirt pkg/network/admitter/discontinued.go)`, `use ${instead}`);
       }
     });
     return out;
