@@ -87,6 +87,30 @@ export class Lab {
     return name;
   }
 
+  /**
+   * A namespace that stands for something outside the pod (a VM behind a KubeVirt binding), with
+   * its loopback up; removed by `close()`.
+   */
+  public newNamespace(role: string): string {
+    const name = `${this.node.replace('-node', '')}-${role}${this.pods.length}`;
+    ip('netns', 'add', name);
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+    this.pods.push(name);
+    return name;
+  }
+
+  /** Runs `ip` with these arguments; throws with its stderr when it fails. */
+  public ip(...args: string[]): string {
+    return ip(...args);
+  }
+
+  /** Pings an address from a namespace: whether replies came back, and ping's summary lines. */
+  public ping(netns: string, address: string, count = 3): { ok: boolean; output: string } {
+    const r = spawnSync('ip', ['netns', 'exec', netns, 'ping', '-c', String(count), '-i', '0.2', '-W', '1', address], { encoding: 'utf8', timeout: 20_000 });
+    const output = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /packets transmitted|bytes from|rtt|ping:/.test(l)).join('\n');
+    return { ok: r.status === 0, output };
+  }
+
   /** Removes a pod namespace. */
   public deletePod(pod: string): void {
     spawnSync('ip', ['netns', 'del', pod]);
