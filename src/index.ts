@@ -18,3 +18,5 @@ export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';
 export * from './multus-thin';
 export * from './whereabouts';
+export * from './macvtap-network';
+export * from './macvtap-device-plugin';

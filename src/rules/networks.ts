@@ -10,6 +10,7 @@ import { nadKey, parsedConfig, readConfig } from './_helpers';
 import { Obj, truncate } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
+import { MACVTAP_CNI_TYPE, MACVTAP_CONFIG_ENV, MACVTAP_RESOURCE_PREFIX, RESOURCE_NAME_ANNOTATION } from '../cni/macvtap';
 
 export const nadCrd = defineRule({
   id: 'nad-crd',
@@ -80,7 +81,9 @@ export const pluginAvailable = defineRule({
         `ADD fails with 'failed to find plugin "${plugin}" in path [${m.layout.binDir}]'`,
       fix: plugin === 'multus-shim'
         ? `add an init container that runs install_multus -t thick into ${m.layout.binDir}`
-        : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
+        : plugin === MACVTAP_CNI_TYPE
+          ? `deploy the macvtap device plugin (MacvtapDevicePlugin), whose init container installs the macvtap CNI into ${m.layout.binDir}`
+          : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
     });
     for (const d of m.dhcpDaemons) {
       if (!available.has('dhcp')) out.push(missing(d.owner, d.field, 'dhcp', `the DHCP daemon "${d.container}"`));
@@ -235,3 +238,53 @@ export const nadIpam = defineRule({
 });
 
 
+export const macvtapResource = defineRule({
+  id: 'macvtap-resource',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'A macvtap NetworkAttachmentDefinition requests a resource of the macvtap device plugin through k8s.v1.cni.cncf.io/resourceName, and a device plugin config in the manifests offers it.',
+  catches: 'a macvtap ADD that fails to find its device: without the annotation Multus passes the plugin no deviceID, and a resource no device plugin offers leaves the pod Pending.',
+  check: (m, report) => {
+    // The device plugin's resource lists (kubevirt/macvtap-cni pkg/deviceplugin/lister.go); an empty
+    // list names one resource per NIC, which cannot be judged from manifests.
+    const offered = new Set<string>();
+    let judged = false;
+    let perNic = false;
+    for (const o of m.objects.filter((x) => x.kind === 'ConfigMap' && typeof x.manifest.data?.[MACVTAP_CONFIG_ENV] === 'string')) {
+      try {
+        const list = JSON.parse(o.manifest.data[MACVTAP_CONFIG_ENV]);
+        if (Array.isArray(list) && list.length === 0) perNic = true;
+        asArray(list).forEach((r) => offered.add(asText(r?.name)));
+        judged = true;
+      } catch {
+        judged = true; // an unparsable list offers nothing: the device plugin exits on it
+      }
+    }
+    const out: Finding[] = [];
+    for (const nad of m.nads) {
+      const config: any = parsedConfig(nad);
+      const main = Array.isArray(config?.plugins) ? config.plugins[0] : config;
+      if (main?.type !== MACVTAP_CNI_TYPE) continue;
+      const field = `metadata.annotations["${RESOURCE_NAME_ANNOTATION}"]`;
+      const value = nad.manifest.metadata?.annotations?.[RESOURCE_NAME_ANNOTATION];
+      if (typeof value !== 'string' || !value.startsWith(MACVTAP_RESOURCE_PREFIX)) {
+        out.push(report(nad, {
+          field,
+          found: value === undefined ? 'absent' : asText(value),
+          expected: `${MACVTAP_RESOURCE_PREFIX}<resource>`,
+          message: `macvtap network ${nadKey(nad)} names no macvtap device plugin resource: Multus then passes the plugin no deviceID, and ADD fails to find the device`,
+          fix: `annotate it ${RESOURCE_NAME_ANNOTATION}: ${MACVTAP_RESOURCE_PREFIX}<resource> (MacvtapNetwork does), with the resource listed in the device plugin's ${MACVTAP_CONFIG_ENV}`,
+        }));
+      } else if (judged && !perNic && !offered.has(value.slice(MACVTAP_RESOURCE_PREFIX.length))) {
+        out.push(report(nad, {
+          field,
+          found: value,
+          expected: `one of ${[...offered].sort().map((r) => MACVTAP_RESOURCE_PREFIX + r).join(', ') || 'the resources the device plugin offers'}`,
+          message: `macvtap network ${nadKey(nad)} requests ${value}, which no macvtap device plugin config (${MACVTAP_CONFIG_ENV}) in these manifests offers: its pods stay Pending`,
+          fix: `add {"name": "${value.slice(MACVTAP_RESOURCE_PREFIX.length)}", "lowerDevice": "<NIC>"} to ${MACVTAP_CONFIG_ENV}, or request a resource it lists`,
+        }));
+      }
+    }
+    return out;
+  },
+});

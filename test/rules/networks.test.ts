@@ -125,3 +125,25 @@ test('nad-ipam: an IPv6 network on an interface with an MTU under 1280, patched 
   expect(errors[0]).toContain('NetworkAttachmentDefinition default/lan spec.config.mtu: mtu 1200 is below 1280, the IPv6 minimum');
   expect(errors[0]).toContain('Fix: set mtu to 1280 or more, or assign IPv4 only');
 });
+
+test('macvtap-resource: a macvtap NAD without the resourceName annotation, and one requesting a resource the device plugin does not offer', () => {
+  const nadOf = (name: string, annotations?: object) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name, namespace: 'vms', ...(annotations ? { annotations } : {}) },
+    spec: { config: JSON.stringify({ cniVersion: '0.3.1', name, type: 'macvtap', mtu: 1500 }) },
+  });
+  const dpConfig = (list: object[]) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'macvtap-deviceplugin-config' }, data: { DP_MACVTAP_CONF: JSON.stringify(list) } });
+  const lint = (objects: object[]) => json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'))
+    .report.findings.filter((x: any) => x.ruleId === 'macvtap-resource');
+  const offered = dpConfig([{ name: 'dataplane', lowerDevice: 'eth1' }]);
+  const [missing, ...none] = lint([offered, nadOf('a'), nadOf('b', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/dataplane' })]);
+  expect(none).toEqual([]);
+  expect(missing).toMatchObject({ name: 'a', field: 'metadata.annotations["k8s.v1.cni.cncf.io/resourceName"]', found: 'absent' });
+  expect(missing.message).toContain('Multus then passes the plugin no deviceID');
+  const [unoffered] = lint([offered, nadOf('c', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/eth9' })]);
+  expect(unoffered.message).toContain('requests macvtap.network.kubevirt.io/eth9, which no macvtap device plugin config (DP_MACVTAP_CONF) in these manifests offers');
+  // An empty list offers one resource per NIC: nothing to judge against; no config at all: likewise.
+  expect(lint([dpConfig([]), nadOf('c', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/eth9' })])).toEqual([]);
+  expect(lint([nadOf('c', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/eth9' })])).toEqual([]);
+});
