@@ -13,6 +13,7 @@ export * from './network';
 export * from './link-network';
 export * from './macvlan-network';
 export * from './ipvlan-network';
+export * from './bridge-network';
 export * from './kubevirt';
 export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';

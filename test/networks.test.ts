@@ -5,8 +5,8 @@ import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode,
-  MacvtapNetwork, MultusThick,
+  BridgeNetwork, CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
+  MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusThick,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { lanIpam, objectOf, synthErrors } from './_util';
@@ -202,6 +202,47 @@ describe('KubeVirt', () => {
   test('refuses the macvtap binding on an ipvlan network', () => {
     const lan = new IpvlanNetwork(Testing.chart(), 'Lan');
     expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(/the macvtap binding on network default\/lan \(ipvlan\) cannot start the VM/);
+  });
+});
+
+describe('BridgeNetwork', () => {
+  test('emits the bridge plugin\'s keys in a stable order, VLAN trunks as id or minID/maxID', () => {
+    const chart = Testing.chart();
+    const net = new BridgeNetwork(chart, 'Lan', {
+      bridge: 'br-lan',
+      isGateway: true,
+      isDefaultGateway: true,
+      ipMasq: true,
+      hairpinMode: true,
+      vlan: 100,
+      vlanTrunk: [{ minId: 200 }, { minId: 300, maxId: 310 }],
+      mtu: 1400,
+      ipam: lanIpam(),
+    });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'type', 'bridge', 'isGateway', 'isDefaultGateway', 'ipMasq', 'hairpinMode', 'vlan', 'vlanTrunk', 'mtu', 'ipam']);
+    expect(net.config.vlanTrunk).toEqual([{ id: 200 }, { minID: 300, maxID: 310 }]);
+    expect(new BridgeNetwork(chart, 'Plain').config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'bridge', bridge: 'cni0' });
+  });
+
+  test('needs no plugin install on k3s (bundled), and takes the bridge binding', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const net = new BridgeNetwork(chart, 'Lan', { namespace: 'vms', bridge: 'br0' });
+    expect(KubeVirt.secondaryNetwork(net, KubeVirtBinding.bridge()).iface).toEqual({ name: 'lan', bridge: {} });
+    expect(() => KubeVirt.secondaryNetwork(net, KubeVirtBinding.macvtap())).toThrow(/the macvtap binding on network vms\/lan \(bridge\) cannot start the VM/);
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: '' });
+  });
+
+  test('fails on a bad bridge name, VLAN, trunk, MTU, and on routing without a subnet', () => {
+    const chart = Testing.chart();
+    expect(() => new BridgeNetwork(chart, 'A', { bridge: 'bridge-name-too-long' })).toThrow(/bridge: "bridge-name-too-long" is not a Linux interface name/);
+    expect(() => new BridgeNetwork(chart, 'B', { vlan: 4095 })).toThrow('BridgeNetwork: vlan must be a VLAN id from 1 to 4094, got 4095');
+    expect(() => new BridgeNetwork(chart, 'C', { vlanTrunk: [{ minId: 10, maxId: 5 }] })).toThrow(/vlanTrunk\[0\] runs from 10 down to 5/);
+    expect(() => new BridgeNetwork(chart, 'D', { vlanTrunk: [{ minId: 0 }] })).toThrow(/vlanTrunk\[0\].minId must be a VLAN id/);
+    expect(() => new BridgeNetwork(chart, 'E', { mtu: 20 })).toThrow(/mtu must be an integer from 68/);
+    expect(() => new BridgeNetwork(chart, 'F', { isGateway: true })).toThrow('BridgeNetwork: isGateway needs an IPAM with a subnet');
+    expect(() => new BridgeNetwork(chart, 'G', { ipMasq: true, ipam: Ipam.dhcp() })).toThrow(/ipMasq needs an IPAM with a subnet .* got ipam dhcp/);
   });
 });
 

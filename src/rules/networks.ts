@@ -2,7 +2,7 @@
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
 import { IPV6_MIN_MTU, mtuProblem } from '../cni/interfaces';
-import { pluginTypes } from '../cni/plugins';
+import { pluginTypes, segmentOf } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
@@ -165,17 +165,17 @@ export const networkOverlap = defineRule({
   id: 'network-overlap',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'Networks on the same master hand out disjoint fixed addresses and ranges.',
+  summary: 'Networks on the same master (or, for bridge networks, the same bridge) hand out disjoint fixed addresses and ranges.',
   catches: 'two pods with the same address on one LAN, each network\'s IPAM unaware of the other.',
   check: (m, report) => {
-    // One sweep per master and family over intervals sorted by start: O(n log n).
+    // One sweep per segment (master or bridge) and family over intervals sorted by start: O(n log n).
     const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string }[]>();
     for (const nad of m.nads) {
       const config = parsedConfig(nad);
       if (!config) continue;
-      const master = typeof config.master === 'string' ? config.master : '(default-route interface)';
+      const segment = segmentOf(config);
       for (const iv of addressIntervals(config)) {
-        const key = `${config.type}|${master}|${iv.family}`;
+        const key = `${config.type}|${segment}|${iv.family}`;
         const list = groups.get(key) ?? [];
         list.push({ nad, ...iv });
         groups.set(key, list);
@@ -191,8 +191,8 @@ export const networkOverlap = defineRule({
             field: 'spec.config.ipam',
             found: iv.text,
             expected: `no overlap with ${nadKey(widest.nad)} (${widest.text})`,
-            message: `on master ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
-            fix: 'give each network on a master its own addresses, or use one network with one IPAM',
+            message: `on ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
+            fix: 'give each network on a master or bridge its own addresses, or use one network with one IPAM',
           }));
         }
         if (iv.end > widest.end) widest = iv;

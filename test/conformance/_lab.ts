@@ -46,6 +46,22 @@ export function kernelSupports(type: string): boolean {
   }
 }
 
+/** Whether the kernel's bridges can filter VLANs (CONFIG_BRIDGE_VLAN_FILTERING), tried in a throwaway namespace. */
+export function bridgeVlanFiltering(): boolean {
+  const ns = `cm${process.pid}probe`;
+  spawnSync('ip', ['netns', 'add', ns]);
+  try {
+    return spawnSync('ip', ['-n', ns, 'link', 'add', 'probe0', 'type', 'bridge', 'vlan_filtering', '1']).status === 0;
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+/** Whether a program is on the PATH. */
+export function commandExists(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
 let labCount = 0;
 
 /**

@@ -8,7 +8,7 @@
  */
 import { Testing } from 'cdk8s';
 import { Lab, pluginsDir } from './_lab';
-import { Ipam, MacvlanMode, MacvlanNetwork } from '../../src';
+import { BridgeNetwork, Ipam, MacvlanMode, MacvlanNetwork } from '../../src';
 import { kubevirtBindingProblem } from '../../src/cni/kubevirt';
 
 jest.setTimeout(120_000);
@@ -96,5 +96,27 @@ describe('the bridge binding on macvlan', () => {
     expect(r.inbound.ok).toBe(false);
     expect(r.inbound.output).toContain(' 0 received');
     expect(kubevirtBindingProblem('bridge', { type: 'macvlan', mode }, 'lan')?.problem).toContain('passes no inbound traffic');
+  });
+});
+
+describe('the bridge binding on a BridgeNetwork', () => {
+  test('a host bridge with the NIC enslaved: the LAN reaches the VM\'s MAC and address, and the VM reaches the LAN; the library allows it', () => {
+    // What an administrator sets up on the node: a bridge with the LAN NIC in it.
+    lab.ip('-n', lab.node, 'link', 'add', 'br-lan', 'type', 'bridge');
+    lab.ip('-n', lab.node, 'link', 'set', 'eth0', 'master', 'br-lan');
+    lab.ip('-n', lab.node, 'link', 'set', 'br-lan', 'up');
+    try {
+      const config = new BridgeNetwork(Testing.chart(), 'lan', { bridge: 'br-lan', ipam: Ipam.fixedAddress('192.168.50.202/24') }).config;
+      const r = bridgeBindingTraffic(config, '192.168.50.202');
+      expect(r.vmMac).not.toBe(r.podNicMac);
+      expect({ inbound: r.inbound.ok, outbound: r.outbound.ok }).toEqual({ inbound: true, outbound: true });
+      expect(r.inbound.output).toContain('3 received');
+      expect(r.neighbour).toContain(`lladdr ${r.vmMac}`);
+      expect(r.del).toBe(0);
+      expect(kubevirtBindingProblem('bridge', config, 'lan')).toBeUndefined();
+    } finally {
+      lab.ip('-n', lab.node, 'link', 'set', 'eth0', 'nomaster');
+      lab.ip('-n', lab.node, 'link', 'del', 'br-lan');
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Each rule of src/rules/networks.ts, shown firing on the mistake it exists for.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
+import { BridgeNetwork, Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
 import { json, lanIpam, ruleIds, synthErrors, thickChart } from '../_util';
 import { ds, ids, withMistake } from './_util';
 
@@ -87,6 +87,24 @@ test('network-overlap: disjoint ranges and addresses on one master pass', () => 
   new MacvlanNetwork(chart, 'Pool', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] }) });
   new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: lanIpam() });
   expect(synthErrors(chart)).toEqual([]);
+});
+
+test('network-overlap: bridge networks group by bridge, not by master', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const range = () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] });
+  new BridgeNetwork(chart, 'A', { bridge: 'br0', ipam: range() });
+  new BridgeNetwork(chart, 'B', { bridge: 'br0', ipam: Ipam.fixedAddress('192.168.1.120/24') });
+  // The same addresses on another bridge, and on a macvlan whose master is named like the bridge: other segments.
+  new BridgeNetwork(chart, 'C', { bridge: 'br1', ipam: range() });
+  new MacvlanNetwork(chart, 'D', { master: 'br0', ipam: range() });
+  // The plugin's default bridge, cni0, named or not.
+  new BridgeNetwork(chart, 'E', { ipam: Ipam.fixedAddress('10.1.0.5/24') });
+  new BridgeNetwork(chart, 'F', { bridge: 'cni0', ipam: Ipam.fixedAddress('10.1.0.5/24') });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(2);
+  expect(errors[0]).toContain('on bridge br0, default/b hands out 192.168.1.120/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.150 of default/a');
+  expect(errors[1]).toContain('on bridge cni0, default/');
 });
 
 test('nad-ipam: a host-bits subnet is explained with the network address', () => {
