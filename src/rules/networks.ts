@@ -1,4 +1,5 @@
 // The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
+import { networkFacts } from '../_attachment';
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
 import { IPV6_MIN_MTU, mtuProblem } from '../cni/interfaces';
@@ -282,6 +283,42 @@ export const macvtapResource = defineRule({
           expected: `one of ${[...offered].sort().map((r) => MACVTAP_RESOURCE_PREFIX + r).join(', ') || 'the resources the device plugin offers'}`,
           message: `macvtap network ${nadKey(nad)} requests ${value}, which no macvtap device plugin config (${MACVTAP_CONFIG_ENV}) in these manifests offers: its pods stay Pending`,
           fix: `add {"name": "${value.slice(MACVTAP_RESOURCE_PREFIX.length)}", "lowerDevice": "<NIC>"} to ${MACVTAP_CONFIG_ENV}, or request a resource it lists`,
+        }));
+      }
+    }
+    return out;
+  },
+});
+
+export const bridgeGateway = defineRule({
+  id: 'bridge-gateway',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'Bridge networks with isGateway on one bridge give it one IPv4 gateway address.',
+  catches: 'ADD failing with `"<bridge>" already has an IP address different from <gateway>` on the second network that makes the bridge its gateway.',
+  check: (m, report) => {
+    // The bridge plugin puts the IPAM's gateway on the bridge and refuses a second IPv4 one unless
+    // forceAddress (which takes the first away) is set: containernetworking/plugins v1.9.1 ensureAddr.
+    const first = new Map<string, { nad: Obj; gateway: string }>();
+    const out: Finding[] = [];
+    for (const nad of m.nads) {
+      const config: any = parsedConfig(nad);
+      if (config?.type !== 'bridge' || !(config.isGateway || config.isDefaultGateway) || config.forceAddress) continue;
+      const { gateways } = networkFacts(config);
+      const gateway = gateways.find((g) => !g.includes(':'));
+      if (!gateway) continue;
+      const segment = segmentOf(config);
+      const seen = first.get(segment);
+      if (!seen) {
+        first.set(segment, { nad, gateway });
+      } else if (seen.gateway !== gateway) {
+        out.push(report(nad, {
+          field: 'spec.config.isGateway',
+          found: `gateway ${gateway} on ${segment}`,
+          expected: `gateway ${seen.gateway}, as ${nadKey(seen.nad)} gives it`,
+          message: `${nadKey(nad)} and ${nadKey(seen.nad)} both make ${segment} their gateway, with ${gateway} and ${seen.gateway}: ` +
+            'the plugin keeps one IPv4 address on a bridge, and ADD on the second fails with "already has an IP address different from"',
+          fix: 'give the networks on one bridge the same gateway, set isGateway on one of them only, or put them on bridges of their own',
         }));
       }
     }

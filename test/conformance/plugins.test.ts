@@ -10,6 +10,7 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { bridgeVlanFiltering, commandExists, kernelSupports, Lab, pluginsDir, Request } from './_lab';
 import { BridgeNetwork, BridgeNetworkProps, CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, NetworkCapabilities } from '../../src';
+import { synthErrors } from '../_util';
 
 jest.setTimeout(600_000);
 
@@ -234,6 +235,26 @@ describe('bridge', () => {
     expect(r.node.br.linkinfo.info_data.vlan_filtering).toBe(1);
     const byId = Object.fromEntries(r.portVlans.map((v: any) => [v.vlanEnd ? `${v.vlan}-${v.vlanEnd}` : String(v.vlan), (v.flags ?? []).sort()]));
     expect(byId).toEqual({ '100': ['Egress Untagged', 'PVID'], '200': [], '300-302': [] });
+  });
+
+  test('two networks that make one bridge their gateway with different addresses: the plugin refuses the second ADD, and bridge-gateway reports it', () => {
+    const chart = Testing.chart();
+    const a = new BridgeNetwork(chart, 'a', { bridge: 'cgw0', isGateway: true, ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.7.0/24', rangeStart: '192.168.7.10' }] }) });
+    const b = new BridgeNetwork(chart, 'b', { bridge: 'cgw0', isGateway: true, ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.8.0/24', rangeStart: '192.168.8.10' }] }) });
+    const [podA, podB] = [lab.newPod(), lab.newPod()];
+    try {
+      expect(lab.run('ADD', a.config, podA).code).toBe(0);
+      const second = lab.run('ADD', b.config, podB);
+      expect(second.code).not.toBe(0);
+      expect(second.stdout).toContain('\\"cgw0\\" already has an IP address different from 192.168.8.1/24');
+      lab.run('DEL', a.config, podA);
+    } finally {
+      lab.deletePod(podA);
+      lab.deletePod(podB);
+    }
+    const errors = synthErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('bridge-gateway (error) NetworkAttachmentDefinition default/b');
   });
 
   test('vlan reaches the plugin: it asks the kernel for a VLAN-filtering bridge, and refuses an id the library refuses too', () => {

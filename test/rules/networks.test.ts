@@ -107,6 +107,27 @@ test('network-overlap: bridge networks group by bridge, not by master', () => {
   expect(errors[1]).toContain('on bridge cni0, default/');
 });
 
+test('bridge-gateway: two networks giving one bridge different gateways; one gateway, other bridges or forceAddress pass', () => {
+  const chart = Testing.chart();
+  const range = (third: number) => Ipam.hostLocal({ ranges: [{ subnet: `192.168.${third}.0/24` }] });
+  new BridgeNetwork(chart, 'A', { bridge: 'br0', isGateway: true, ipam: range(1) });
+  new BridgeNetwork(chart, 'B', { bridge: 'br0', isDefaultGateway: true, ipam: range(2) });
+  new BridgeNetwork(chart, 'C', { bridge: 'br1', isGateway: true, ipam: range(3) });
+  new BridgeNetwork(chart, 'D', { bridge: 'br0', ipam: range(4) });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain('bridge-gateway (error) NetworkAttachmentDefinition default/b spec.config.isGateway');
+  expect(errors[0]).toContain('default/b and default/a both make bridge br0 their gateway, with 192.168.2.1 and 192.168.1.1');
+  const forced = {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'e' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'e', type: 'bridge', bridge: 'br0', isGateway: true, forceAddress: true, ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.9.0/24' }]] } }) },
+  };
+  const a = { ...forced, metadata: { name: 'a' }, spec: { config: JSON.stringify({ ...JSON.parse(forced.spec.config), name: 'a', forceAddress: false, ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24' }]] } }) } };
+  expect(json(['-'], [a, forced].map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'bridge-gateway')).toEqual([]);
+});
+
 test('nad-ipam: a host-bits subnet is explained with the network address', () => {
   const lan = {
     apiVersion: 'k8s.cni.cncf.io/v1',
