@@ -189,7 +189,8 @@ describe('bridge', () => {
   /** ADD with a bridge of its own; the state of the pod and of the node; DEL; what is left. */
   function addAndDeleteOnBridge(props: BridgeNetworkProps) {
     const bridge = `cbr${++n}`;
-    const config = new BridgeNetwork(Testing.chart(), 'lan', { bridge, ...props }).config;
+    // A network name of its own: host-local continues after the last address it gave a name.
+    const config = new BridgeNetwork(Testing.chart(), bridge, { bridge, ...props }).config;
     const pod = lab.newPod();
     try {
       const add = lab.run('ADD', config, pod);
