@@ -86,6 +86,15 @@ export function kubevirtBindingProblem(binding: string, net: BindingNetwork, net
   return { problem: `the ${binding} binding on network ${network} (${kind}) ${needs.why}`, fix: needs.fix };
 }
 
+/**
+ * How KubeVirt's CR must register a network binding plugin the library emits, under
+ * `spec.configuration.network.binding.<name>` (kubevirt v1.9.0 staging/src/kubevirt.io/api/core/v1/types.go,
+ * InterfaceBindingPlugin): the macvtap plugin is a `tap` domain attachment, with no sidecar image.
+ */
+export const KUBEVIRT_BINDING_REGISTRATION: { readonly [binding: string]: { readonly domainAttachmentType: string } } = {
+  macvtap: { domainAttachmentType: 'tap' },
+};
+
 /** The bindings KubeVirt rejects at admission since v1.3, with what replaced them (pkg/network/admitter/discontinued.go). */
 export const KUBEVIRT_DISCONTINUED_BINDINGS: { readonly [key: string]: string } = {
   macvtap: 'the macvtap binding plugin, binding: { name: macvtap }, registered in the KubeVirt CR',

@@ -126,6 +126,20 @@ describe('kubevirt-networks: the binding against the network type, on hand-writt
     expect(findings([conflist, vm({ binding: { name: 'macvtap' } })]).map((f: any) => f.found)).toEqual(['macvtap binding on network type ipvlan']);
   });
 
+  test('kubevirt-networks: a KubeVirt CR in the manifests that does not register the macvtap binding as a tap attachment', () => {
+    const cr = (binding?: object) => ({
+      apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+      spec: { configuration: { network: binding ? { binding } : {} } },
+    });
+    const [f, ...rest] = findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr()]);
+    expect(rest).toEqual([]);
+    expect(f.field).toBe('spec.template.spec.domain.devices.interfaces[name=lan].binding');
+    expect(f.found).toBe('binding macvtap; KubeVirt kubevirt registers no such binding');
+    expect(f.fix).toBe('add spec.configuration.network.binding.macvtap: { domainAttachmentType: tap } to KubeVirt kubevirt');
+    expect(findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr({ macvtap: { domainAttachmentType: 'managedTap' } })])).toHaveLength(1);
+    expect(findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr({ macvtap: { domainAttachmentType: 'tap' } })])).toEqual([]);
+  });
+
   test('kubevirt-networks: the core macvtap binding, rejected by KubeVirt since v1.3', () => {
     const [f] = findings([nad('macvtap'), vm({ macvtap: {} })]);
     expect(f.field).toBe('spec.template.spec.domain.devices.interfaces[name=lan].macvtap');
