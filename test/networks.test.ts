@@ -281,6 +281,15 @@ describe('MacvtapNetwork and MacvtapDevicePlugin', () => {
     expect(multus.spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: '' });
   });
 
+  test('a custom plugins image is not asked for macvtap either', () => {
+    const chart = Testing.chart();
+    const multus = new MultusThick(chart, 'Multus', { pluginsImage: 'registry.example.internal/cni-plugins:v1.9.1' });
+    new MacvtapDevicePlugin(chart, 'Macvtap');
+    new MacvtapNetwork(chart, 'Vms', { master: 'eth1' });
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0' });
+    expect(multus.pluginsToInstall()).toEqual(['macvlan']);
+  });
+
   test('takes the macvtap binding, which KubeVirt gives the macvtap device', () => {
     const { chart } = app();
     const vms = new MacvtapNetwork(chart, 'Vms', { namespace: 'vms', master: 'eth1' });

@@ -128,7 +128,9 @@ describe('kubevirt-networks: the binding against the network type, on hand-writt
 
   test('kubevirt-networks: a KubeVirt CR in the manifests that does not register the macvtap binding as a tap attachment', () => {
     const cr = (binding?: object) => ({
-      apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'KubeVirt',
+      metadata: { name: 'kubevirt', namespace: 'kubevirt' },
       spec: { configuration: { network: binding ? { binding } : {} } },
     });
     const [f, ...rest] = findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr()]);
