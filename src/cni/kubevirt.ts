@@ -1,5 +1,5 @@
 // Which KubeVirt interface binding carries traffic on which network: the one table that the
-// KubeVirt helper (at construction) and the kubevirt-networks rule (on any manifest) both read.
+// KubeVirt class (at construction) and the kubevirt-networks rule (on any manifest) both read.
 //
 // Sources, kubevirt/kubevirt v1.9.0:
 // - pkg/network/setup/netpod/netpod.go (bridgeBindingSpec): the bridge binding enslaves the pod
