@@ -5,6 +5,7 @@ import { PRIVILEGED } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_REPLACE_BUNDLED, INSTALLER_ENV_SOURCE, INSTALLER_ENV_TARGET, PLUGIN_INSTALLER_SCRIPT } from './cni/installer';
+import { MACVTAP_CNI_TYPE } from './cni/macvtap';
 import { pluginTypes } from './cni/plugins';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
@@ -87,6 +88,7 @@ export function pluginsForApp(scope: IConstruct, layout: ICniNodeLayout, extra: 
     }
   }
   const bundled = new Set(replaceBundled ? [] : layout.bundledPlugins);
-  const installable = (p: string) => customImage || facts.REFERENCE_PLUGINS.includes(p);
+  // The macvtap CNI comes with its device plugin (MacvtapDevicePlugin installs it), never from a plugins image.
+  const installable = (p: string) => p !== MACVTAP_CNI_TYPE && (customImage || facts.REFERENCE_PLUGINS.includes(p));
   return [...used].filter((p) => !bundled.has(p) && installable(p)).sort();
 }

@@ -1,17 +1,24 @@
 import { kubevirtBindingProblem } from './cni/kubevirt';
-import { MacvlanNetwork } from './macvlan-network';
 import { CniNetwork, _checkInterfaceName } from './network';
 
 /**
  * How a KubeVirt VM's interface is bound to the pod's network.
  */
 export class KubeVirtBinding {
-  /** The VM's NIC bridged to the pod interface. On macvlan only with macvlan `passthru`. */
+  /**
+   * The VM's NIC bridged to the pod interface (an in-pod bridge KubeVirt builds). Carries inbound
+   * traffic on a `BridgeNetwork` and on a `MacvlanNetwork` with mode `PASSTHRU` (both proven at L2
+   * by the conformance suite); refused on the other macvlan modes.
+   */
   public static bridge(): KubeVirtBinding {
     return new KubeVirtBinding('bridge', { bridge: {} });
   }
 
-  /** The macvtap binding plugin: the VM's NIC is a macvtap on the network's master. */
+  /**
+   * The macvtap network binding plugin, `binding: { name: macvtap }`: the VM's NIC is the macvtap
+   * device that the macvtap CNI put in the pod. Only on a `MacvtapNetwork`; KubeVirt must register
+   * the plugin in its CR (`spec.configuration.network.binding.macvtap.domainAttachmentType: tap`).
+   */
   public static macvtap(): KubeVirtBinding {
     return new KubeVirtBinding('macvtap', { binding: { name: 'macvtap' } });
   }
@@ -54,8 +61,8 @@ export class KubeVirt {
 
   /**
    * A secondary network of a VM: `multus.networkName` as `namespace/name`, and the interface with
-   * its binding. Refuses the bridge binding on a macvlan network that is not in passthru mode,
-   * which passes no inbound traffic (the VM's MAC is not the macvlan device's).
+   * its binding. Refuses a binding that carries no traffic on the network: the macvtap binding on
+   * anything but a `MacvtapNetwork`, the bridge binding on a macvlan network that is not passthru.
    */
   public static secondaryNetwork(network: CniNetwork, binding: KubeVirtBinding, name?: string): KubeVirtNetworkEntries {
     const entryName = name ?? network.name;
@@ -65,11 +72,8 @@ export class KubeVirt {
     if (binding.name === 'masquerade') {
       throw new Error(`KubeVirt.secondaryNetwork: masquerade binds only the pod network; use KubeVirtBinding.bridge() or macvtap() for "${network.name}"`);
     }
-    const problem = kubevirtBindingProblem(binding.name, network instanceof MacvlanNetwork ? 'macvlan' : undefined,
-      network instanceof MacvlanNetwork ? network.mode : undefined, `"${network.name}"`);
-    if (problem) {
-      throw new Error(`KubeVirt.secondaryNetwork: ${problem}. Use KubeVirtBinding.macvtap(), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network`);
-    }
+    const refused = kubevirtBindingProblem(binding.name, network._configObject(), `${network.namespace}/${network.name}`);
+    if (refused) throw new Error(`KubeVirt.secondaryNetwork: ${refused.problem}. Fix: ${refused.fix}`);
     return {
       network: { name: entryName, multus: { networkName: `${network.namespace}/${network.name}` } },
       iface: { name: entryName, ...binding._json },

@@ -86,11 +86,13 @@ describe('the examples', () => {
   test('kubevirt-dhcp prints the VM network entries and synthesizes a DHCP daemon that passes every rule', () => {
     const { outdir, stdout } = runExample('kubevirt-dhcp.ts');
     expect(JSON.parse(stdout[0])).toEqual({
-      networks: [{ name: 'default', pod: {} }, { name: 'lan', multus: { networkName: 'vms/lan' } }],
-      interfaces: [{ name: 'default', masquerade: {} }, { name: 'lan', binding: { name: 'macvtap' } }],
+      networks: [{ name: 'default', pod: {} }, { name: 'lan', multus: { networkName: 'vms/lan' } }, { name: 'nic', multus: { networkName: 'vms/nic' } }],
+      interfaces: [{ name: 'default', masquerade: {} }, { name: 'lan', binding: { name: 'macvtap' } }, { name: 'nic', bridge: {} }],
     });
     const objects = outputs(outdir);
-    expect(objects.map((o) => o.metadata.name)).toContain('cni-dhcp-daemon');
+    expect(objects.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['cni-dhcp-daemon', 'macvtap-cni', 'macvtap-cni-deviceplugin-config']));
+    const layout = new K3sCniPaths(new Chart(new App(), 'c'), 'k3s');
+    expect(MultusRules.check(objects.map((manifest) => ({ manifest })), layout)).toEqual([]);
     for (const o of objects) expect([o.kind, schemaErrors(o)]).toEqual([o.kind, []]);
   });
 

@@ -5,10 +5,11 @@ import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork, MultusThick,
+  BridgeNetwork, CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
+  MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusThick,
 } from '../src';
 import { schemaErrors } from './_schema';
-import { lanIpam, objectOf } from './_util';
+import { lanIpam, objectOf, synthErrors } from './_util';
 
 describe('MacvlanNetwork', () => {
   test('emits a NetworkAttachmentDefinition with a stable key order', () => {
@@ -204,9 +205,146 @@ describe('KubeVirt', () => {
 
   test('refuses the bridge binding on a macvlan network that is not passthru, and offers what works', () => {
     const lan = new MacvlanNetwork(Testing.chart(), 'Lan');
-    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(/passes no inbound traffic.*macvtap\(\), a MacvlanNetwork with mode PASSTHRU, or a bridge CNI network/);
-    expect(KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap()).iface).toEqual({ name: 'lan', binding: { name: 'macvtap' } });
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(
+      'KubeVirt.secondaryNetwork: the bridge binding on network default/lan (macvlan/bridge) passes no inbound traffic');
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.bridge())).toThrow(/Fix: use KubeVirtBinding.bridge\(\) on a BridgeNetwork .* or on a MacvlanNetwork with mode PASSTHRU, or KubeVirtBinding.macvtap\(\) on a MacvtapNetwork/);
     expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.masquerade())).toThrow(/masquerade binds only the pod network/);
+  });
+
+  test.each([MacvlanMode.BRIDGE, MacvlanMode.PASSTHRU])('refuses the macvtap binding on a macvlan network (mode %s), naming the network, the binding and the fix', (mode) => {
+    const lan = new MacvlanNetwork(Testing.chart(), 'Lan', { namespace: 'vms', mode, ipam: Ipam.none() });
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(
+      `KubeVirt.secondaryNetwork: the macvtap binding on network vms/lan (macvlan/${mode}) cannot start the VM`);
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(/Fix: use KubeVirtBinding.macvtap\(\) only on a MacvtapNetwork/);
+  });
+
+  test('refuses the macvtap binding on an ipvlan network', () => {
+    const lan = new IpvlanNetwork(Testing.chart(), 'Lan');
+    expect(() => KubeVirt.secondaryNetwork(lan, KubeVirtBinding.macvtap())).toThrow(/the macvtap binding on network default\/lan \(ipvlan\) cannot start the VM/);
+  });
+});
+
+describe('BridgeNetwork', () => {
+  test('emits the bridge plugin\'s keys in a stable order, VLAN trunks as id or minID/maxID', () => {
+    const chart = Testing.chart();
+    const net = new BridgeNetwork(chart, 'Lan', {
+      bridge: 'br-lan',
+      isGateway: true,
+      isDefaultGateway: true,
+      ipMasq: true,
+      hairpinMode: true,
+      vlan: 100,
+      vlanTrunk: [{ minId: 200 }, { minId: 300, maxId: 310 }],
+      mtu: 1400,
+      ipam: lanIpam(),
+    });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'type', 'bridge', 'isGateway', 'isDefaultGateway', 'ipMasq', 'hairpinMode', 'vlan', 'vlanTrunk', 'mtu', 'ipam']);
+    expect(net.config.vlanTrunk).toEqual([{ id: 200 }, { minID: 300, maxID: 310 }]);
+    expect(new BridgeNetwork(chart, 'Plain').config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'bridge', bridge: 'cni0' });
+  });
+
+  test('needs no plugin install on k3s (bundled), and takes the bridge binding', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const net = new BridgeNetwork(chart, 'Lan', { namespace: 'vms', bridge: 'br0' });
+    expect(KubeVirt.secondaryNetwork(net, KubeVirtBinding.bridge()).iface).toEqual({ name: 'lan', bridge: {} });
+    expect(() => KubeVirt.secondaryNetwork(net, KubeVirtBinding.macvtap())).toThrow(/the macvtap binding on network vms\/lan \(bridge\) cannot start the VM/);
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: '' });
+  });
+
+  test('fails on a bad bridge name, VLAN, trunk, MTU, and on routing without a subnet', () => {
+    const chart = Testing.chart();
+    expect(() => new BridgeNetwork(chart, 'A', { bridge: 'bridge-name-too-long' })).toThrow(/bridge: "bridge-name-too-long" is not a Linux interface name/);
+    expect(() => new BridgeNetwork(chart, 'B', { vlan: 4095 })).toThrow('BridgeNetwork: vlan must be a VLAN id from 1 to 4094, got 4095');
+    expect(() => new BridgeNetwork(chart, 'C', { vlanTrunk: [{ minId: 10, maxId: 5 }] })).toThrow(/vlanTrunk\[0\] runs from 10 down to 5/);
+    expect(() => new BridgeNetwork(chart, 'D', { vlanTrunk: [{ minId: 0 }] })).toThrow(/vlanTrunk\[0\].minId must be a VLAN id/);
+    expect(() => new BridgeNetwork(chart, 'E', { mtu: 20 })).toThrow(/mtu must be an integer from 68/);
+    expect(() => new BridgeNetwork(chart, 'F', { isGateway: true })).toThrow('BridgeNetwork: isGateway needs an IPAM with a subnet');
+    expect(() => new BridgeNetwork(chart, 'G', { ipMasq: true, ipam: Ipam.dhcp() })).toThrow(/ipMasq needs an IPAM with a subnet .* got ipam dhcp/);
+  });
+});
+
+describe('MacvtapNetwork and MacvtapDevicePlugin', () => {
+  function app() {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const dp = new MacvtapDevicePlugin(chart, 'Macvtap');
+    return { chart, dp };
+  }
+
+  test('a NAD of type macvtap naming its device plugin resource, the resource listed with master, mode and capacity', () => {
+    const { chart } = app();
+    const vms = new MacvtapNetwork(chart, 'Vms', { namespace: 'vms', master: 'eth1', mode: MacvtapMode.PRIVATE, mtu: 1400, promiscuous: true, capacity: 20 });
+    new MacvtapNetwork(chart, 'Lab', { master: 'eth2' });
+    expect(vms.config).toEqual({ cniVersion: '1.0.0', name: 'vms', type: 'macvtap', mtu: 1400, promiscMode: true });
+    const objects = Testing.synth(chart);
+    const nad = objects.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === 'vms');
+    expect(nad.metadata.annotations).toEqual({ 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/vms' });
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'macvtap-cni-deviceplugin-config');
+    expect(JSON.parse(cm.data.DP_MACVTAP_CONF)).toEqual([
+      { name: 'lab', lowerDevice: 'eth2', mode: 'bridge', capacity: 100 },
+      { name: 'vms', lowerDevice: 'eth1', mode: 'private', capacity: 20 },
+    ]);
+    const ds = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'macvtap-cni');
+    const spec = ds.spec.template.spec;
+    expect({ hostNetwork: spec.hostNetwork, hostPID: spec.hostPID }).toEqual({ hostNetwork: true, hostPID: true });
+    expect(spec.containers[0].image).toBe('quay.io/kubevirt/macvtap-cni:v0.13.1');
+    expect(spec.containers[0].command).toEqual(['/macvtap-deviceplugin', '-v', '3', '-logtostderr']);
+    expect(spec.containers[0].env).toEqual([{ name: 'DP_MACVTAP_CONF', valueFrom: { configMapKeyRef: { name: 'macvtap-cni-deviceplugin-config', key: 'DP_MACVTAP_CONF' } } }]);
+    expect(spec.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ mountPath: '/var/lib/kubelet/device-plugins' }));
+    expect(spec.initContainers[0].env).toContainEqual({ name: 'CNI_BIN_DIR', value: '/var/lib/rancher/k3s/data/cni' });
+    expect(spec.initContainers[0].volumeMounts).toEqual([expect.objectContaining({ mountPath: '/var/lib/rancher/k3s/data' })]);
+    // Multus's installer leaves macvtap to the device plugin's.
+    const multus = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kube-multus-ds');
+    expect(multus.spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: '' });
+  });
+
+  test('a custom plugins image is not asked for macvtap either', () => {
+    const chart = Testing.chart();
+    const multus = new MultusThick(chart, 'Multus', { pluginsImage: 'registry.example.internal/cni-plugins:v1.9.1' });
+    new MacvtapDevicePlugin(chart, 'Macvtap');
+    new MacvtapNetwork(chart, 'Vms', { master: 'eth1' });
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0' });
+    expect(multus.pluginsToInstall()).toEqual(['macvlan']);
+  });
+
+  test('takes the macvtap binding, which KubeVirt gives the macvtap device', () => {
+    const { chart } = app();
+    const vms = new MacvtapNetwork(chart, 'Vms', { namespace: 'vms', master: 'eth1' });
+    expect(KubeVirt.secondaryNetwork(vms, KubeVirtBinding.macvtap())).toEqual({
+      network: { name: 'vms', multus: { networkName: 'vms/vms' } }, iface: { name: 'vms', binding: { name: 'macvtap' } },
+    });
+    expect(synthErrors(chart)).toEqual([]);
+  });
+
+  test('fails on IPAM, ips and dns, which the macvtap plugin never runs or returns', () => {
+    const chart = Testing.chart();
+    expect(() => new MacvtapNetwork(chart, 'A', { master: 'eth1', ipam: Ipam.dhcp() })).toThrow('MacvtapNetwork: ipam dhcp would be ignored: the macvtap plugin runs no IPAM');
+    expect(() => new MacvtapNetwork(chart, 'B', { master: 'eth1', capabilities: { ips: true } })).toThrow(/capabilities.ips cannot be honoured/);
+    expect(() => new MacvtapNetwork(chart, 'C', { master: 'eth1', dns: { nameservers: ['192.168.1.1'] } })).toThrow(/dns would be ignored/);
+    expect(() => new MacvtapNetwork(chart, 'D', { master: 'eth 1' })).toThrow(/master: "eth 1" is not a Linux interface name/);
+    expect(() => new MacvtapNetwork(chart, 'E', { master: 'eth1', capacity: 0 })).toThrow(/capacity must be a positive integer, got 0/);
+    expect(() => new MacvtapNetwork(chart, 'F', { master: 'eth1', mtu: 40 })).toThrow(/mtu must be an integer from 68/);
+  });
+
+  test('fails at synth when two networks give one resource different devices, or the device plugin serves none', () => {
+    const { chart } = app();
+    new MacvtapNetwork(chart, 'A', { master: 'eth1', resourceName: 'lan' });
+    new MacvtapNetwork(chart, 'B', { master: 'eth2', resourceName: 'lan' });
+    expect(() => Testing.synth(chart)).toThrow(/MacvtapNetwork resourceName "lan" is also used by .*A with master eth1, mode bridge, capacity 100, but here with master eth2/);
+    const empty = app();
+    expect(() => Testing.synth(empty.chart)).toThrow(/MacvtapDevicePlugin has no MacvtapNetwork in the app/);
+  });
+
+  test('without the device plugin, plugin-available says who installs macvtap', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvtapNetwork(chart, 'Vms', { master: 'eth1' });
+    const errors = synthErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('uses plugin "macvtap"');
+    expect(errors[0]).toContain('Fix: deploy the macvtap device plugin (MacvtapDevicePlugin)');
   });
 });
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { nad } from '../src';
+import { MacvtapDevicePlugin, MacvtapNetwork, nad } from '../src';
 import { objectOf, thickChart } from './_util';
 
 /** The plugin installer init container exactly as synthesized, for a chart with a macvlan network. */
@@ -68,6 +68,25 @@ describe('the plugin installer init container', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('plugin vlan is not in');
     expect(fs.readdirSync(node).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  test('the macvtap device plugin\'s init container installs the image\'s /macvtap-cni as macvtap, with the same script', () => {
+    const { chart } = thickChart();
+    new MacvtapDevicePlugin(chart, 'Macvtap');
+    new MacvtapNetwork(chart, 'Vms', { master: 'eth1' });
+    const ds = Testing.synth(chart).find((o: any) => o.kind === 'DaemonSet' && o.metadata.name === 'macvtap-cni');
+    const c = ds.spec.template.spec.initContainers.find((x: any) => x.name === 'install-cni');
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'CNI_PLUGINS', value: 'macvtap=macvtap-cni' }, { name: 'CNI_PLUGINS_SOURCE', value: '/' }]));
+    fs.writeFileSync(path.join(image, 'macvtap-cni'), 'the macvtap cni\n');
+    const r = run(c, { CNI_BIN_DIR: node, CNI_PLUGINS_SOURCE: image });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(node, 'macvtap'), 'utf8')).toBe('the macvtap cni\n');
+    expect(fs.existsSync(path.join(node, 'macvtap-cni'))).toBe(false);
+    fs.rmSync(path.join(image, 'macvtap-cni'));
+    const missing = run(c, { CNI_BIN_DIR: node, CNI_PLUGINS_SOURCE: image });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('plugin macvtap (file macvtap-cni) is not in');
   });
 
   test('fails when the node\'s bin dir is not mounted', () => {

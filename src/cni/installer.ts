@@ -6,12 +6,13 @@
  * alone unless replacing is asked for.
  *
  * Parameters come from the environment, so that the rules can read them off any manifest:
- * CNI_BIN_DIR (target dir, a pod path), CNI_PLUGINS (space-separated names), CNI_PLUGINS_SOURCE
+ * CNI_BIN_DIR (target dir, a pod path), CNI_PLUGINS (space-separated names, each `name` or
+ * `name=file` for a plugin the image carries under another file name), CNI_PLUGINS_SOURCE
  * (dir in the image), CNI_REPLACE_BUNDLED ("true" to replace symlinked plugins).
  */
 /** The installer's target dir (a pod path), read by the script and by the rules off any manifest. */
 export const INSTALLER_ENV_TARGET = 'CNI_BIN_DIR';
-/** The plugins it installs, space-separated. */
+/** The plugins it installs, space-separated, each `name` or `name=file in the source dir`. */
 export const INSTALLER_ENV_PLUGINS = 'CNI_PLUGINS';
 /** The dir in the plugins image it copies from. */
 export const INSTALLER_ENV_SOURCE = 'CNI_PLUGINS_SOURCE';
@@ -25,13 +26,21 @@ export const PLUGIN_INSTALLER_SCRIPT = [
   'replace="${CNI_REPLACE_BUNDLED:-false}"',
   '[ -d "$dest" ] || { echo "install-cni-plugins: target dir $dest does not exist (is the node\'s bin dir mounted?)" >&2; exit 1; }',
   'trap \'rm -f "$dest"/.*.cdk8s-multus.tmp\' EXIT',
-  'for p in $CNI_PLUGINS; do',
-  '  if [ ! -f "$src/$p" ]; then echo "install-cni-plugins: plugin $p is not in $src of this image" >&2; exit 1; fi',
+  'for entry in $CNI_PLUGINS; do',
+  '  p="${entry%%=*}"',
+  '  f="${entry#*=}"',
+  '  what="$p"; [ "$f" = "$p" ] || what="$p (file $f)"',
+  '  if [ ! -f "$src/$f" ]; then echo "install-cni-plugins: plugin $what is not in $src of this image" >&2; exit 1; fi',
   '  if [ -L "$dest/$p" ] && [ "$replace" != "true" ]; then echo "install-cni-plugins: keeping $dest/$p, a plugin of the node\'s own"; continue; fi',
   '  tmp="$dest/.$p.cdk8s-multus.tmp"',
-  '  cp "$src/$p" "$tmp"',
+  '  cp "$src/$f" "$tmp"',
   '  chmod 0755 "$tmp"',
   '  mv -f "$tmp" "$dest/$p"',
   '  echo "install-cni-plugins: installed $p into $dest"',
   'done',
 ].join('\n');
+
+/** The plugin names an installer's CNI_PLUGINS value installs (what follows a `=` is the file it copies). */
+export function installedPlugins(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean).map((entry) => entry.split('=')[0]);
+}

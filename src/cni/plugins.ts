@@ -11,3 +11,13 @@ export function pluginTypes(config: any): string[] {
   }
   return out;
 }
+
+/**
+ * The layer-2 segment a plugin config puts its interfaces on, as words: the bridge for the bridge
+ * plugin (its default is cni0), the master NIC for plugins that hang off one (macvlan, ipvlan;
+ * the default-route interface when none is named). Networks on one segment share its addresses.
+ */
+export function segmentOf(config: any): string {
+  if (config?.type === 'bridge') return `bridge ${typeof config.bridge === 'string' && config.bridge !== '' ? config.bridge : 'cni0'}`;
+  return `master ${typeof config?.master === 'string' ? config.master : '(default-route interface)'}`;
+}

@@ -1,6 +1,6 @@
 import { argvOf, asArray, asText, parseJson } from '../_json';
 import * as facts from '../cni/facts';
-import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET } from '../cni/installer';
+import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET, installedPlugins } from '../cni/installer';
 import { ICniNodeLayout } from '../layout/layout';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -253,7 +253,7 @@ function recognizeInstaller(owner: Obj, podSpec: any, c: any): Installer | undef
   const env = new Map<string, string>(asArray(c?.env).filter((e) => typeof e?.value === 'string').map((e) => [e.name, e.value]));
   const target = env.get(INSTALLER_ENV_TARGET);
   if (target !== undefined && env.has(INSTALLER_ENV_PLUGINS)) {
-    return make(target, `${base}.env.${INSTALLER_ENV_TARGET}`, env.get(INSTALLER_ENV_PLUGINS)!.split(/[\s,]+/).filter(Boolean));
+    return make(target, `${base}.env.${INSTALLER_ENV_TARGET}`, installedPlugins(env.get(INSTALLER_ENV_PLUGINS)!));
   }
   return undefined;
 }

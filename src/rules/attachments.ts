@@ -1,13 +1,13 @@
 // The rules on attachments of pods and KubeVirt VMs to networks.
 import { attachmentProblem, networkFacts, rolloutSurge } from '../_attachment';
 import { asArray, asText, parseJson } from '../_json';
-import { defineRule } from './_define';
+import { defineRule, Report } from './_define';
 import { parsedConfig } from './_helpers';
-import { Obj } from './_model';
+import { Model, Obj } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
 import { attachmentInterfaceProblem } from '../cni/interfaces';
-import { kubevirtBindingProblem } from '../cni/kubevirt';
+import { bindingNetworkKind, KUBEVIRT_BINDING_REGISTRATION, KUBEVIRT_DISCONTINUED_BINDINGS, kubevirtBindingProblem } from '../cni/kubevirt';
 
 /** How many pods a manifest's workload runs: a number, or words for "more than one". */
 function manifestPods(o: Obj): number | string {
@@ -103,38 +103,64 @@ export const kubevirtNetworks = defineRule({
   id: 'kubevirt-networks',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'A KubeVirt VM takes its pod network as pod: {} and secondary networks through multus.networkName, with no hand-written Multus annotation and no bridge binding on macvlan.',
-  catches: 'a VM stuck in Starting (a NAD for the default network, a manual annotation), and a VM with no inbound traffic on macvlan.',
-  check: (m, report) => m.objects.filter((o) => o.kind === 'VirtualMachine' || o.kind === 'VirtualMachineInstance').flatMap((o) => {
-    const vmi = o.kind === 'VirtualMachine' ? o.manifest.spec?.template : o.manifest;
-    const base = o.kind === 'VirtualMachine' ? 'spec.template.' : '';
-    const out: Finding[] = [];
-    const bad = (field: string, found: string, expected: string, message: string, fix: string) =>
-      out.push(report(o, { field: base + field, found, expected, message, fix }));
-    if (vmi?.metadata?.annotations?.[facts.NETWORKS_ANNOTATION] !== undefined) {
-      bad(`metadata.annotations["${facts.NETWORKS_ANNOTATION}"]`, asText(vmi.metadata.annotations[facts.NETWORKS_ANNOTATION]).slice(0, 80), 'no such annotation',
-        'KubeVirt writes the Multus annotation on the launcher pod itself; a hand-written one conflicts with it',
-        'remove it and list the network in spec.networks with multus.networkName');
-    }
-    const interfaces = new Map<string, any>(asArray(vmi?.spec?.domain?.devices?.interfaces).map((i) => [i?.name, i]));
-    asArray(vmi?.spec?.networks).forEach((n, i) => {
-      const ref = n?.multus?.networkName;
-      if (typeof ref !== 'string') return;
-      const [ns, name] = ref.includes('/') ? ref.split('/') : [o.namespace ?? 'default', ref];
-      const nad = m.nads.find((x) => (x.namespace ?? 'default') === ns && x.name === name);
-      if (n.multus.default === true) {
-        bad(`spec.networks[${i}].multus.default`, 'true', 'pod: {} for the pod network',
-          'the pod network comes from the cluster\'s primary CNI; a NetworkAttachmentDefinition standing in for it leaves the VM stuck in Starting',
-          `replace it with { name: "${n.name}", pod: {} }`);
-      }
-      const config = nad && parsedConfig(nad);
-      const iface = interfaces.get(n?.name);
-      const problem = iface?.bridge !== undefined ? kubevirtBindingProblem('bridge', config?.type, config?.mode, `${ns}/${name}`) : undefined;
-      if (problem) {
-        bad(`spec.domain.devices.interfaces[name=${n.name}].bridge`, 'bridge binding', 'macvtap binding, macvlan passthru, or a bridge CNI network',
-          problem, 'use the macvtap binding, a macvlan network in passthru mode, or a bridge CNI network');
-      }
-    });
-    return out;
-  }),
+  summary: 'A KubeVirt VM takes its pod network as pod: {} and secondary networks through multus.networkName, with no hand-written Multus annotation, a binding that carries traffic on its network (macvtap only on a macvtap NAD, bridge not on macvlan other than passthru), registered in the KubeVirt CR when one is among the manifests, and no binding discontinued since v1.3.',
+  catches: 'a VM stuck in Starting (a NAD for the default network, a manual annotation, the macvtap binding on a macvlan NAD, the core macvtap binding), and a VM with no inbound traffic on macvlan.',
+  check: (m, report) => {
+    // A KubeVirt CR among the manifests must register the binding plugins the VMs name.
+    const crs = m.objects.filter((o) => o.kind === 'KubeVirt' && String(o.manifest.apiVersion ?? '').startsWith('kubevirt.io/'));
+    return m.objects.filter((o) => o.kind === 'VirtualMachine' || o.kind === 'VirtualMachineInstance').flatMap((o) => judgeVm(m, report, o, crs));
+  },
 });
+
+/** The findings of kubevirt-networks on one VM or VMI, judged against the NADs and KubeVirt CRs of the model. */
+function judgeVm(m: Model, report: Report, o: Obj, kubevirtCrs: Obj[]): Finding[] {
+  const vmi = o.kind === 'VirtualMachine' ? o.manifest.spec?.template : o.manifest;
+  const base = o.kind === 'VirtualMachine' ? 'spec.template.' : '';
+  const out: Finding[] = [];
+  const bad = (field: string, found: string, expected: string, message: string, fix: string) =>
+    out.push(report(o, { field: base + field, found, expected, message, fix }));
+  if (vmi?.metadata?.annotations?.[facts.NETWORKS_ANNOTATION] !== undefined) {
+    bad(`metadata.annotations["${facts.NETWORKS_ANNOTATION}"]`, asText(vmi.metadata.annotations[facts.NETWORKS_ANNOTATION]).slice(0, 80), 'no such annotation',
+      'KubeVirt writes the Multus annotation on the launcher pod itself; a hand-written one conflicts with it',
+      'remove it and list the network in spec.networks with multus.networkName');
+  }
+  const interfaces = new Map<string, any>(asArray(vmi?.spec?.domain?.devices?.interfaces).map((i) => [i?.name, i]));
+  asArray(vmi?.spec?.networks).forEach((n, i) => {
+    const ref = n?.multus?.networkName;
+    if (typeof ref !== 'string') return;
+    const [ns, name] = ref.includes('/') ? ref.split('/') : [o.namespace ?? 'default', ref];
+    const nad = m.nads.find((x) => (x.namespace ?? 'default') === ns && x.name === name);
+    if (n.multus.default === true) {
+      bad(`spec.networks[${i}].multus.default`, 'true', 'pod: {} for the pod network',
+        'the pod network comes from the cluster\'s primary CNI; a NetworkAttachmentDefinition standing in for it leaves the VM stuck in Starting',
+        `replace it with { name: "${n.name}", pod: {} }`);
+    }
+    const config: any = nad && parsedConfig(nad);
+    const iface = interfaces.get(n?.name);
+    // The bindings whose network matters; a binding plugin other than macvtap is not judged.
+    const binding = iface?.bridge !== undefined ? 'bridge' : iface?.binding?.name === 'macvtap' ? 'macvtap' : undefined;
+    const refused = binding && config ? kubevirtBindingProblem(binding, config, `${ns}/${name}`) : undefined;
+    if (refused) {
+      bad(`spec.domain.devices.interfaces[name=${n.name}].${binding === 'bridge' ? 'bridge' : 'binding'}`, `${binding} binding on network type ${bindingNetworkKind(config)}`,
+        'a binding that carries traffic on its network', refused.problem, refused.fix);
+    }
+  });
+  asArray(vmi?.spec?.domain?.devices?.interfaces).forEach((iface) => {
+    const plugin = iface?.binding?.name;
+    const needed = typeof plugin === 'string' ? KUBEVIRT_BINDING_REGISTRATION[plugin] : undefined;
+    for (const cr of needed ? kubevirtCrs : []) {
+      const registered = cr.manifest.spec?.configuration?.network?.binding?.[plugin];
+      if (registered?.domainAttachmentType === needed!.domainAttachmentType) continue;
+      bad(`spec.domain.devices.interfaces[name=${iface.name}].binding`, `binding ${plugin}; KubeVirt ${cr.name} registers ${registered ? JSON.stringify(registered) : 'no such binding'}`,
+        `spec.configuration.network.binding.${plugin}.domainAttachmentType: ${needed!.domainAttachmentType} in KubeVirt ${cr.name}`,
+        `the VM names the network binding plugin "${plugin}", which KubeVirt ${cr.name} does not register as a ${needed!.domainAttachmentType} attachment: the VM is refused or starts without the device`,
+        `add spec.configuration.network.binding.${plugin}: { domainAttachmentType: ${needed!.domainAttachmentType} } to KubeVirt ${cr.name}`);
+    }
+    for (const [key, instead] of Object.entries(KUBEVIRT_DISCONTINUED_BINDINGS)) {
+      if (iface?.[key] === undefined) continue;
+      bad(`spec.domain.devices.interfaces[name=${iface.name}].${key}`, `${key}: ${JSON.stringify(iface[key])}`, instead,
+        `KubeVirt rejects the core ${key} binding at admission since v1.3 (kubevirt pkg/network/admitter/discontinued.go)`, `use ${instead}`);
+    }
+  });
+  return out;
+}

@@ -1,8 +1,9 @@
 // The rules on NetworkAttachmentDefinitions: the CRD, their CNI configs, the plugins they need, their IPAM, names and overlaps.
+import { networkFacts } from '../_attachment';
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
 import { IPV6_MIN_MTU, isInterfaceName, MIN_MTU, mtuProblem, mtuRangeProblem } from '../cni/interfaces';
-import { pluginTypes } from '../cni/plugins';
+import { pluginTypes, segmentOf } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
@@ -10,6 +11,7 @@ import { nadKey, parsedConfig, readConfig } from './_helpers';
 import { Obj, truncate } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
+import { MACVTAP_CNI_TYPE, MACVTAP_CONFIG_ENV, MACVTAP_RESOURCE_PREFIX, RESOURCE_NAME_ANNOTATION } from '../cni/macvtap';
 
 export const nadCrd = defineRule({
   id: 'nad-crd',
@@ -106,7 +108,9 @@ export const pluginAvailable = defineRule({
         `ADD fails with 'failed to find plugin "${plugin}" in path [${m.layout.binDir}]'`,
       fix: plugin === 'multus-shim'
         ? `add an init container that runs install_multus -t thick into ${m.layout.binDir}`
-        : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
+        : plugin === MACVTAP_CNI_TYPE
+          ? `deploy the macvtap device plugin (MacvtapDevicePlugin), whose init container installs the macvtap CNI into ${m.layout.binDir}`
+          : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
     });
     for (const d of m.dhcpDaemons) {
       if (!available.has('dhcp')) out.push(missing(d.owner, d.field, 'dhcp', `the DHCP daemon "${d.container}"`));
@@ -188,17 +192,17 @@ export const networkOverlap = defineRule({
   id: 'network-overlap',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'Networks on the same master hand out disjoint fixed addresses and ranges.',
+  summary: 'Networks on the same master (or, for bridge networks, the same bridge) hand out disjoint fixed addresses and ranges.',
   catches: 'two pods with the same address on one LAN, each network\'s IPAM unaware of the other.',
   check: (m, report) => {
-    // One sweep per master and family over intervals sorted by start: O(n log n).
+    // One sweep per segment (master or bridge) and family over intervals sorted by start: O(n log n).
     const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string }[]>();
     for (const nad of m.nads) {
       const config = parsedConfig(nad);
       if (!config) continue;
-      const master = typeof config.master === 'string' ? config.master : '(default-route interface)';
+      const segment = segmentOf(config);
       for (const iv of addressIntervals(config)) {
-        const key = `${config.type}|${master}|${iv.family}`;
+        const key = `${config.type}|${segment}|${iv.family}`;
         const list = groups.get(key) ?? [];
         list.push({ nad, ...iv });
         groups.set(key, list);
@@ -214,8 +218,8 @@ export const networkOverlap = defineRule({
             field: 'spec.config.ipam',
             found: iv.text,
             expected: `no overlap with ${nadKey(widest.nad)} (${widest.text})`,
-            message: `on master ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
-            fix: 'give each network on a master its own addresses, or use one network with one IPAM',
+            message: `on ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
+            fix: 'give each network on a master or bridge its own addresses, or use one network with one IPAM',
           }));
         }
         if (iv.end > widest.end) widest = iv;
@@ -261,3 +265,89 @@ export const nadIpam = defineRule({
 });
 
 
+export const macvtapResource = defineRule({
+  id: 'macvtap-resource',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'A macvtap NetworkAttachmentDefinition requests a resource of the macvtap device plugin through k8s.v1.cni.cncf.io/resourceName, and a device plugin config in the manifests offers it.',
+  catches: 'a macvtap ADD that fails to find its device: without the annotation Multus passes the plugin no deviceID, and a resource no device plugin offers leaves the pod Pending.',
+  check: (m, report) => {
+    // The device plugin's resource lists (kubevirt/macvtap-cni pkg/deviceplugin/lister.go); an empty
+    // list names one resource per NIC, which cannot be judged from manifests.
+    const offered = new Set<string>();
+    let judged = false;
+    let perNic = false;
+    for (const o of m.objects.filter((x) => x.kind === 'ConfigMap' && typeof x.manifest.data?.[MACVTAP_CONFIG_ENV] === 'string')) {
+      try {
+        const list = JSON.parse(o.manifest.data[MACVTAP_CONFIG_ENV]);
+        if (Array.isArray(list) && list.length === 0) perNic = true;
+        asArray(list).forEach((r) => offered.add(asText(r?.name)));
+        judged = true;
+      } catch {
+        judged = true; // an unparsable list offers nothing: the device plugin exits on it
+      }
+    }
+    const out: Finding[] = [];
+    for (const nad of m.nads) {
+      const config: any = parsedConfig(nad);
+      const main = Array.isArray(config?.plugins) ? config.plugins[0] : config;
+      if (main?.type !== MACVTAP_CNI_TYPE) continue;
+      const field = `metadata.annotations["${RESOURCE_NAME_ANNOTATION}"]`;
+      const value = nad.manifest.metadata?.annotations?.[RESOURCE_NAME_ANNOTATION];
+      if (typeof value !== 'string' || !value.startsWith(MACVTAP_RESOURCE_PREFIX)) {
+        out.push(report(nad, {
+          field,
+          found: value === undefined ? 'absent' : asText(value),
+          expected: `${MACVTAP_RESOURCE_PREFIX}<resource>`,
+          message: `macvtap network ${nadKey(nad)} names no macvtap device plugin resource: Multus then passes the plugin no deviceID, and ADD fails to find the device`,
+          fix: `annotate it ${RESOURCE_NAME_ANNOTATION}: ${MACVTAP_RESOURCE_PREFIX}<resource> (MacvtapNetwork does), with the resource listed in the device plugin's ${MACVTAP_CONFIG_ENV}`,
+        }));
+      } else if (judged && !perNic && !offered.has(value.slice(MACVTAP_RESOURCE_PREFIX.length))) {
+        out.push(report(nad, {
+          field,
+          found: value,
+          expected: `one of ${[...offered].sort().map((r) => MACVTAP_RESOURCE_PREFIX + r).join(', ') || 'the resources the device plugin offers'}`,
+          message: `macvtap network ${nadKey(nad)} requests ${value}, which no macvtap device plugin config (${MACVTAP_CONFIG_ENV}) in these manifests offers: its pods stay Pending`,
+          fix: `add {"name": "${value.slice(MACVTAP_RESOURCE_PREFIX.length)}", "lowerDevice": "<NIC>"} to ${MACVTAP_CONFIG_ENV}, or request a resource it lists`,
+        }));
+      }
+    }
+    return out;
+  },
+});
+
+export const bridgeGateway = defineRule({
+  id: 'bridge-gateway',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'Bridge networks with isGateway on one bridge give it one IPv4 gateway address.',
+  catches: 'ADD failing with `"<bridge>" already has an IP address different from <gateway>` on the second network that makes the bridge its gateway.',
+  check: (m, report) => {
+    // The bridge plugin puts the IPAM's gateway on the bridge and refuses a second IPv4 one unless
+    // forceAddress (which takes the first away) is set: containernetworking/plugins v1.9.1 ensureAddr.
+    const first = new Map<string, { nad: Obj; gateway: string }>();
+    const out: Finding[] = [];
+    for (const nad of m.nads) {
+      const config: any = parsedConfig(nad);
+      if (config?.type !== 'bridge' || !(config.isGateway || config.isDefaultGateway) || config.forceAddress) continue;
+      const { gateways } = networkFacts(config);
+      const gateway = gateways.find((g) => !g.includes(':'));
+      if (!gateway) continue;
+      const segment = segmentOf(config);
+      const seen = first.get(segment);
+      if (!seen) {
+        first.set(segment, { nad, gateway });
+      } else if (seen.gateway !== gateway) {
+        out.push(report(nad, {
+          field: 'spec.config.isGateway',
+          found: `gateway ${gateway} on ${segment}`,
+          expected: `gateway ${seen.gateway}, as ${nadKey(seen.nad)} gives it`,
+          message: `${nadKey(nad)} and ${nadKey(seen.nad)} both make ${segment} their gateway, with ${gateway} and ${seen.gateway}: ` +
+            'the plugin keeps one IPv4 address on a bridge, and ADD on the second fails with "already has an IP address different from"',
+          fix: 'give the networks on one bridge the same gateway, set isGateway on one of them only, or put them on bridges of their own',
+        }));
+      }
+    }
+    return out;
+  },
+});

@@ -46,6 +46,22 @@ export function kernelSupports(type: string): boolean {
   }
 }
 
+/** Whether the kernel's bridges can filter VLANs (CONFIG_BRIDGE_VLAN_FILTERING), tried in a throwaway namespace. */
+export function bridgeVlanFiltering(): boolean {
+  const ns = `cm${process.pid}probe`;
+  spawnSync('ip', ['netns', 'add', ns]);
+  try {
+    return spawnSync('ip', ['-n', ns, 'link', 'add', 'probe0', 'type', 'bridge', 'vlan_filtering', '1']).status === 0;
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+/** Whether a program is on the PATH. */
+export function commandExists(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
 let labCount = 0;
 
 /**
@@ -85,6 +101,30 @@ export class Lab {
     }
     this.pods.push(name);
     return name;
+  }
+
+  /**
+   * A namespace that stands for something outside the pod (a VM behind a KubeVirt binding), with
+   * its loopback up; removed by `close()`.
+   */
+  public newNamespace(role: string): string {
+    const name = `${this.node.replace('-node', '')}-${role}${this.pods.length}`;
+    ip('netns', 'add', name);
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+    this.pods.push(name);
+    return name;
+  }
+
+  /** Runs `ip` with these arguments; throws with its stderr when it fails. */
+  public ip(...args: string[]): string {
+    return ip(...args);
+  }
+
+  /** Pings an address from a namespace: whether replies came back, and ping's summary lines. */
+  public ping(netns: string, address: string, count = 3): { ok: boolean; output: string } {
+    const r = spawnSync('ip', ['netns', 'exec', netns, 'ping', '-c', String(count), '-i', '0.2', '-W', '1', address], { encoding: 'utf8', timeout: 20_000 });
+    const output = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /packets transmitted|bytes from|rtt|ping:/.test(l)).join('\n');
+    return { ok: r.status === 0, output };
   }
 
   /** Removes a pod namespace. */

@@ -8,13 +8,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { kernelSupports, Lab, pluginsDir, Request } from './_lab';
-import { CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, MultusRules, NetworkCapabilities } from '../../src';
+import { bridgeVlanFiltering, commandExists, kernelSupports, Lab, pluginsDir, Request } from './_lab';
+import { BridgeNetwork, BridgeNetworkProps, CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, MultusRules, NetworkCapabilities } from '../../src';
+import { synthErrors } from '../_util';
 
 jest.setTimeout(600_000);
 
 /** Whether this kernel can make ipvlan links (some build it out; then ipvlan cannot be proven here). */
 const IPVLAN = kernelSupports('ipvlan');
+/** Whether this kernel's bridges filter VLANs, which the bridge plugin's vlan and vlanTrunk turn on. */
+const BRIDGE_VLANS = bridgeVlanFiltering();
 
 let lab: Lab;
 beforeAll(() => {
@@ -210,6 +213,112 @@ describe('ipvlan', () => {
     });
 });
 
+describe('bridge', () => {
+  let n = 0;
+  /** The node-side state of a bridge, read with ip and bridge. */
+  const bridgeState = (bridge: string) => {
+    const [br] = JSON.parse(lab.ip('-j', '-d', '-n', lab.node, 'link', 'show', 'dev', bridge));
+    const ports = JSON.parse(lab.ip('-j', '-d', '-n', lab.node, 'link', 'show', 'master', bridge));
+    const vlans = (port: string) => JSON.parse(execFileSync('bridge', ['-j', '-n', lab.node, 'vlan', 'show', 'dev', port], { encoding: 'utf8' }))[0]?.vlans ?? [];
+    return { br, ports, vlans, addresses: lab.addresses(lab.node, bridge) };
+  };
+  /** ADD with a bridge of its own; the state of the pod and of the node; DEL; what is left. */
+  function addAndDeleteOnBridge(props: BridgeNetworkProps) {
+    const bridge = `cbr${++n}`;
+    // A network name of its own: host-local continues after the last address it gave a name.
+    const config = new BridgeNetwork(Testing.chart(), bridge, { bridge, ...props }).config;
+    const pod = lab.newPod();
+    try {
+      const add = lab.run('ADD', config, pod);
+      if (add.code !== 0) throw new Error(`ADD failed (${add.code}): ${add.stdout}${add.stderr}\nconfig: ${JSON.stringify(config)}`);
+      const [podLink] = JSON.parse(lab.ip('-j', '-n', pod, 'link', 'show', 'dev', 'net1'));
+      const node = bridgeState(bridge);
+      const port = node.ports[0];
+      const state = { podAddresses: lab.addresses(pod), podMtu: podLink.mtu, node, port, portVlans: port ? node.vlans(port.ifname) : [] };
+      const del = lab.run('DEL', config, pod);
+      if (del.code !== 0) throw new Error(`DEL failed (${del.code}): ${del.stdout}${del.stderr}`);
+      return { ...state, afterDel: { podAddresses: lab.addresses(pod), ports: bridgeState(bridge).ports.length } };
+    } finally {
+      lab.deletePod(pod);
+    }
+  }
+
+  test('a veth in the pod with its address, the node end enslaved to the bridge the plugin made; DEL removes both', () => {
+    const r = addAndDeleteOnBridge({ ipam: fixed(), mtu: 1400 });
+    expect(r.podAddresses).toEqual(['192.168.1.200/24']);
+    expect(r.podMtu).toBe(1400);
+    expect(r.node.br.linkinfo.info_kind).toBe('bridge');
+    expect(r.node.ports).toHaveLength(1);
+    expect(r.port.linkinfo.info_kind).toBe('veth');
+    expect(r.node.addresses).toEqual([]);
+    expect(r.afterDel).toEqual({ podAddresses: undefined, ports: 0 });
+  });
+
+  test('isGateway: the bridge takes the IPAM\'s gateway address', () => {
+    const r = addAndDeleteOnBridge({ isGateway: true, ipam: range4() });
+    expect(r.node.addresses).toEqual(['192.168.1.1/24']);
+    expect(r.podAddresses).toEqual(['192.168.1.200/24']);
+  });
+
+  test('hairpinMode: the node end of the veth reflects frames', () => {
+    const r = addAndDeleteOnBridge({ hairpinMode: true });
+    expect(r.port.linkinfo.info_slave_data.hairpin).toBe(true);
+    expect(addAndDeleteOnBridge({}).port.linkinfo.info_slave_data.hairpin).toBe(false);
+  });
+
+  (BRIDGE_VLANS ? test : test.skip)('vlan and vlanTrunk: VLAN filtering on the bridge, the VLAN untagged as PVID, the trunk tagged (no 8021q module involved)' +
+    `${BRIDGE_VLANS ? '' : ' (this kernel\'s bridges cannot filter VLANs: the plugin fails with "operation not supported")'}`, () => {
+    const r = addAndDeleteOnBridge({ vlan: 100, vlanTrunk: [{ minId: 200 }, { minId: 300, maxId: 302 }] });
+    expect(r.node.br.linkinfo.info_data.vlan_filtering).toBe(1);
+    const byId = Object.fromEntries(r.portVlans.map((v: any) => [v.vlanEnd ? `${v.vlan}-${v.vlanEnd}` : String(v.vlan), (v.flags ?? []).sort()]));
+    expect(byId).toEqual({ '100': ['Egress Untagged', 'PVID'], '200': [], '300-302': [] });
+  });
+
+  test('two networks that make one bridge their gateway with different addresses: the plugin refuses the second ADD, and bridge-gateway reports it', () => {
+    const chart = Testing.chart();
+    const a = new BridgeNetwork(chart, 'a', { bridge: 'cgw0', isGateway: true, ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.7.0/24', rangeStart: '192.168.7.10' }] }) });
+    const b = new BridgeNetwork(chart, 'b', { bridge: 'cgw0', isGateway: true, ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.8.0/24', rangeStart: '192.168.8.10' }] }) });
+    const [podA, podB] = [lab.newPod(), lab.newPod()];
+    try {
+      expect(lab.run('ADD', a.config, podA).code).toBe(0);
+      const second = lab.run('ADD', b.config, podB);
+      expect(second.code).not.toBe(0);
+      expect(second.stdout).toContain('\\"cgw0\\" already has an IP address different from 192.168.8.1/24');
+      lab.run('DEL', a.config, podA);
+    } finally {
+      lab.deletePod(podA);
+      lab.deletePod(podB);
+    }
+    const errors = synthErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('bridge-gateway (error) NetworkAttachmentDefinition default/b');
+  });
+
+  test('vlan reaches the plugin: it asks the kernel for a VLAN-filtering bridge, and refuses an id the library refuses too', () => {
+    const pod = lab.newPod();
+    try {
+      const withVlan = lab.run('ADD', new BridgeNetwork(Testing.chart(), 'lan', { bridge: 'cvlan0', vlan: 100 }).config, pod);
+      if (BRIDGE_VLANS) {
+        expect(withVlan.code).toBe(0);
+        lab.run('DEL', new BridgeNetwork(Testing.chart(), 'lan', { bridge: 'cvlan0', vlan: 100 }).config, pod);
+      } else {
+        expect(withVlan.stdout).toContain('failed to create bridge \\"cvlan0\\": could not add \\"cvlan0\\": operation not supported');
+      }
+      const bad = lab.run('ADD', { cniVersion: '1.0.0', name: 'lan', type: 'bridge', bridge: 'cvlan1', vlan: 4095 }, pod);
+      expect(bad.stdout).toContain('invalid VLAN ID 4095 (must be between 0 and 4094)');
+      expect(() => new BridgeNetwork(Testing.chart(), 'lan', { vlan: 4095 })).toThrow(/vlan must be a VLAN id from 1 to 4094, got 4095/);
+    } finally {
+      lab.deletePod(pod);
+    }
+  });
+
+  (commandExists('iptables') || commandExists('nft') ? test : test.skip)(
+    `ipMasq${commandExists('iptables') || commandExists('nft') ? '' : ' (this machine has neither iptables nor nft, which the plugin runs)'}`, () => {
+      const r = addAndDeleteOnBridge({ isGateway: true, ipMasq: true, ipam: range4() });
+      expect(r.podAddresses).toEqual(['192.168.1.200/24']);
+    });
+});
+
 describe('agreement with the plugins on what is wrong', () => {
   let n = 0;
   // A name of its own per case, so that host-local's lease state of one case cannot shape another.
@@ -313,6 +422,7 @@ describe('property: every config the library accepts, the plugin accepts', () =>
   test('at least 1,000 generated configs', () => {
     let accepted = 0;
     let refused = 0;
+    const byPlugin: { [plugin: string]: number } = {};
     const octet = fc.integer({ min: 0, max: 255 });
     const ipv4Ipam = fc.record({ a: octet, b: octet, prefix: fc.integer({ min: 16, max: 29 }), x: fc.nat(), y: fc.nat(), kind: fc.constantFrom('fixed', 'range', 'full') })
       .map(({ a, b, prefix, x, y, kind }) => {
@@ -331,7 +441,9 @@ describe('property: every config the library accepts, the plugin accepts', () =>
         ? () => Ipam.fixedAddress(`fd00:${w.toString(16)}::${h.toString(16)}/64`)
         : () => Ipam.hostLocal({ ranges: [{ subnet: `fd00:${w.toString(16)}::/64`, rangeStart: `fd00:${w.toString(16)}::${h.toString(16)}` }] }));
     const network = fc.record({
-      plugin: IPVLAN ? fc.constantFrom('macvlan', 'ipvlan') : fc.constant('macvlan'),
+      plugin: fc.constantFrom('macvlan', 'bridge', ...(IPVLAN ? ['ipvlan'] : [])),
+      hairpinMode: fc.boolean(),
+      vlan: BRIDGE_VLANS ? fc.option(fc.integer({ min: 1, max: 4094 }), { nil: undefined }) : fc.constant(undefined),
       macvlanMode: fc.constantFrom(MacvlanMode.BRIDGE, MacvlanMode.PRIVATE, MacvlanMode.VEPA, MacvlanMode.PASSTHRU),
       ipvlanMode: fc.constantFrom(IpvlanMode.L2, IpvlanMode.L3, IpvlanMode.L3S),
       ipam: fc.oneof(ipv4Ipam, ipv6Ipam, fc.constant(() => Ipam.none())),
@@ -343,9 +455,13 @@ describe('property: every config the library accepts, the plugin accepts', () =>
       let config: any;
       try {
         const ipam = n.ipam();
+        // Bridge networks share one bridge, without isGateway: the plugin gives a bridge one IPv4
+        // gateway address and refuses a network with another (ensureAddr).
         config = n.plugin === 'macvlan'
           ? new MacvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.macvlanMode, ipam, mtu: n.mtu }).config
-          : new IpvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.ipvlanMode, ipam, mtu: n.mtu }).config;
+          : n.plugin === 'bridge'
+            ? new BridgeNetwork(Testing.chart(), `gen${accepted}`, { bridge: 'prop0', hairpinMode: n.hairpinMode, vlan: n.vlan, ipam, mtu: n.mtu }).config
+            : new IpvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.ipvlanMode, ipam, mtu: n.mtu }).config;
       } catch {
         refused++;
         return true;
@@ -354,6 +470,7 @@ describe('property: every config the library accepts, the plugin accepts', () =>
       const added = lab.addresses(pod);
       const del = lab.run('DEL', config, pod);
       accepted++;
+      byPlugin[config.type] = (byPlugin[config.type] ?? 0) + 1;
       if (add.code !== 0 || del.code !== 0) throw new Error(`plugin refused ${JSON.stringify(config)}: ${add.stdout}${del.stdout}`);
       const want = (config.ipam?.addresses ?? []).map((a: any) => a.address);
       // DEL removes the interface and releases the lease; static gets exactly its addresses.
@@ -361,8 +478,8 @@ describe('property: every config the library accepts, the plugin accepts', () =>
         (config.ipam?.type !== 'static' || JSON.stringify(added) === JSON.stringify(want.sort()));
     }), { numRuns: 1300, seed: Number(process.env.CONFORMANCE_SEED ?? Date.now() % 2 ** 31) });
     lab.deletePod(pod);
-    process.stdout.write(`conformance property: ${accepted} configs accepted by the library and by the plugins, ${refused} refused by the library` +
-      `${IPVLAN ? '' : ' (macvlan only: this kernel has no ipvlan)'}\n`);
+    process.stdout.write(`conformance property: ${accepted} configs accepted by the library and by the plugins (${JSON.stringify(byPlugin)}), ${refused} refused by the library` +
+      `${IPVLAN ? '' : ' (no ipvlan: this kernel has none)'}${BRIDGE_VLANS ? '' : ' (bridge without vlan: this kernel\'s bridges cannot filter VLANs)'}\n`);
     expect(accepted).toBeGreaterThanOrEqual(1000);
   });
 });

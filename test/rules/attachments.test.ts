@@ -146,3 +146,67 @@ test('kubevirt-networks: a KubeVirt VM with a NAD for the pod network, a hand-wr
     'spec.template.spec.domain.devices.interfaces[name=lan].bridge',
   ]);
 });
+
+describe('kubevirt-networks: the binding against the network type, on hand-written manifests', () => {
+  const nad = (type: string, extra: object = {}) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'lan', namespace: 'vms' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type, ...extra }) },
+  });
+  const vm = (iface: object) => ({
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name: 'vm', namespace: 'vms' },
+    spec: { template: { spec: { networks: [{ name: 'lan', multus: { networkName: 'vms/lan' } }], domain: { devices: { interfaces: [{ name: 'lan', ...iface }] } } } } },
+  });
+  const findings = (objects: object[]) => json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'))
+    .report.findings.filter((x: any) => x.ruleId === 'kubevirt-networks');
+
+  test('kubevirt-networks: fires on the macvtap binding on a macvlan NAD (what the library used to recommend)', () => {
+    const [f, ...rest] = findings([nad('macvlan', { master: 'eth0', mode: 'passthru' }), vm({ binding: { name: 'macvtap' } })]);
+    expect(rest).toEqual([]);
+    expect(f.field).toBe('spec.template.spec.domain.devices.interfaces[name=lan].binding');
+    expect(f.found).toBe('macvtap binding on network type macvlan/passthru');
+    expect(f.message).toContain('the macvtap binding on network vms/lan (macvlan/passthru) cannot start the VM');
+    expect(f.fix).toContain('only on a MacvtapNetwork (a NAD of type macvtap');
+  });
+
+  test('kubevirt-networks: silent on the macvtap binding on a macvtap NAD, and on the bridge binding on bridge and macvlan passthru NADs', () => {
+    expect(findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } })])).toEqual([]);
+    expect(findings([nad('bridge', { bridge: 'br0' }), vm({ bridge: {} })])).toEqual([]);
+    expect(findings([nad('macvlan', { master: 'eth0', mode: 'passthru' }), vm({ bridge: {} })])).toEqual([]);
+  });
+
+  test('kubevirt-networks: the bridge binding on a macvlan NAD in each mode but passthru, and in a conflist', () => {
+    for (const mode of ['bridge', 'private', 'vepa', undefined]) {
+      const [f] = findings([nad('macvlan', { master: 'eth0', ...(mode ? { mode } : {}) }), vm({ bridge: {} })]);
+      expect(f.message).toContain(`(macvlan/${mode ?? 'bridge'}) passes no inbound traffic`);
+    }
+    const conflist = { ...nad('x'), spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'ipvlan', master: 'eth0' }, { type: 'tuning' }] }) } };
+    expect(findings([conflist, vm({ binding: { name: 'macvtap' } })]).map((f: any) => f.found)).toEqual(['macvtap binding on network type ipvlan']);
+  });
+
+  test('kubevirt-networks: a KubeVirt CR in the manifests that does not register the macvtap binding as a tap attachment', () => {
+    const cr = (binding?: object) => ({
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'KubeVirt',
+      metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+      spec: { configuration: { network: binding ? { binding } : {} } },
+    });
+    const [f, ...rest] = findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr()]);
+    expect(rest).toEqual([]);
+    expect(f.field).toBe('spec.template.spec.domain.devices.interfaces[name=lan].binding');
+    expect(f.found).toBe('binding macvtap; KubeVirt kubevirt registers no such binding');
+    expect(f.fix).toBe('add spec.configuration.network.binding.macvtap: { domainAttachmentType: tap } to KubeVirt kubevirt');
+    expect(findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr({ macvtap: { domainAttachmentType: 'managedTap' } })])).toHaveLength(1);
+    expect(findings([nad('macvtap'), vm({ binding: { name: 'macvtap' } }), cr({ macvtap: { domainAttachmentType: 'tap' } })])).toEqual([]);
+  });
+
+  test('kubevirt-networks: the core macvtap binding, rejected by KubeVirt since v1.3', () => {
+    const [f] = findings([nad('macvtap'), vm({ macvtap: {} })]);
+    expect(f.field).toBe('spec.template.spec.domain.devices.interfaces[name=lan].macvtap');
+    expect(f.message).toContain('KubeVirt rejects the core macvtap binding at admission since v1.3');
+    expect(f.fix).toContain('binding: { name: macvtap }');
+  });
+});

@@ -1,6 +1,6 @@
 // Each rule of src/rules/networks.ts, shown firing on the mistake it exists for.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
+import { BridgeNetwork, Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
 import { json, lanIpam, ruleIds, synthErrors, thickChart } from '../_util';
 import { ds, ids, withMistake } from './_util';
 
@@ -103,6 +103,45 @@ test('network-overlap: disjoint ranges and addresses on one master pass', () => 
   expect(synthErrors(chart)).toEqual([]);
 });
 
+test('network-overlap: bridge networks group by bridge, not by master', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const range = () => Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }] });
+  new BridgeNetwork(chart, 'A', { bridge: 'br0', ipam: range() });
+  new BridgeNetwork(chart, 'B', { bridge: 'br0', ipam: Ipam.fixedAddress('192.168.1.120/24') });
+  // The same addresses on another bridge, and on a macvlan whose master is named like the bridge: other segments.
+  new BridgeNetwork(chart, 'C', { bridge: 'br1', ipam: range() });
+  new MacvlanNetwork(chart, 'D', { master: 'br0', ipam: range() });
+  // The plugin's default bridge, cni0, named or not.
+  new BridgeNetwork(chart, 'E', { ipam: Ipam.fixedAddress('10.1.0.5/24') });
+  new BridgeNetwork(chart, 'F', { bridge: 'cni0', ipam: Ipam.fixedAddress('10.1.0.5/24') });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(2);
+  expect(errors[0]).toContain('on bridge br0, default/b hands out 192.168.1.120/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.150 of default/a');
+  expect(errors[1]).toContain('on bridge cni0, default/');
+});
+
+test('bridge-gateway: two networks giving one bridge different gateways; one gateway, other bridges or forceAddress pass', () => {
+  const chart = Testing.chart();
+  const range = (third: number) => Ipam.hostLocal({ ranges: [{ subnet: `192.168.${third}.0/24` }] });
+  new BridgeNetwork(chart, 'A', { bridge: 'br0', isGateway: true, ipam: range(1) });
+  new BridgeNetwork(chart, 'B', { bridge: 'br0', isDefaultGateway: true, ipam: range(2) });
+  new BridgeNetwork(chart, 'C', { bridge: 'br1', isGateway: true, ipam: range(3) });
+  new BridgeNetwork(chart, 'D', { bridge: 'br0', ipam: range(4) });
+  const errors = synthErrors(chart);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toContain('bridge-gateway (error) NetworkAttachmentDefinition default/b spec.config.isGateway');
+  expect(errors[0]).toContain('default/b and default/a both make bridge br0 their gateway, with 192.168.2.1 and 192.168.1.1');
+  const forced = {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'e' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'e', type: 'bridge', bridge: 'br0', isGateway: true, forceAddress: true, ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.9.0/24' }]] } }) },
+  };
+  const a = { ...forced, metadata: { name: 'a' }, spec: { config: JSON.stringify({ ...JSON.parse(forced.spec.config), name: 'a', forceAddress: false, ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24' }]] } }) } };
+  expect(json(['-'], [a, forced].map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'bridge-gateway')).toEqual([]);
+});
+
 test('nad-ipam: a host-bits subnet is explained with the network address', () => {
   const lan = {
     apiVersion: 'k8s.cni.cncf.io/v1',
@@ -138,4 +177,26 @@ test('nad-ipam: an IPv6 network on an interface with an MTU under 1280, patched 
   expect(ids(errors)).toEqual(['nad-ipam']);
   expect(errors[0]).toContain('NetworkAttachmentDefinition default/lan spec.config.mtu: mtu 1200 is below 1280, the IPv6 minimum');
   expect(errors[0]).toContain('Fix: set mtu to 1280 or more, or assign IPv4 only');
+});
+
+test('macvtap-resource: a macvtap NAD without the resourceName annotation, and one requesting a resource the device plugin does not offer', () => {
+  const nadOf = (name: string, annotations?: object) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name, namespace: 'vms', ...(annotations ? { annotations } : {}) },
+    spec: { config: JSON.stringify({ cniVersion: '0.3.1', name, type: 'macvtap', mtu: 1500 }) },
+  });
+  const dpConfig = (list: object[]) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'macvtap-deviceplugin-config' }, data: { DP_MACVTAP_CONF: JSON.stringify(list) } });
+  const lint = (objects: object[]) => json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'))
+    .report.findings.filter((x: any) => x.ruleId === 'macvtap-resource');
+  const offered = dpConfig([{ name: 'dataplane', lowerDevice: 'eth1' }]);
+  const [missing, ...none] = lint([offered, nadOf('a'), nadOf('b', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/dataplane' })]);
+  expect(none).toEqual([]);
+  expect(missing).toMatchObject({ name: 'a', field: 'metadata.annotations["k8s.v1.cni.cncf.io/resourceName"]', found: 'absent' });
+  expect(missing.message).toContain('Multus then passes the plugin no deviceID');
+  const [unoffered] = lint([offered, nadOf('c', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/eth9' })]);
+  expect(unoffered.message).toContain('requests macvtap.network.kubevirt.io/eth9, which no macvtap device plugin config (DP_MACVTAP_CONF) in these manifests offers');
+  // An empty list offers one resource per NIC: nothing to judge against; no config at all: likewise.
+  expect(lint([dpConfig([]), nadOf('c', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/eth9' })])).toEqual([]);
+  expect(lint([nadOf('c', { 'k8s.v1.cni.cncf.io/resourceName': 'macvtap.network.kubevirt.io/eth9' })])).toEqual([]);
 });
