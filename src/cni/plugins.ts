@@ -3,13 +3,31 @@
 
 /** The plugin types a CNI config or conflist executes: each plugin's type and its IPAM type. */
 export function pluginTypes(config: any): string[] {
-  const entries = Array.isArray(config?.plugins) ? config.plugins : [config];
   const out: string[] = [];
-  for (const p of entries) {
-    if (typeof p?.type === 'string' && p.type) out.push(p.type);
-    if (typeof p?.ipam?.type === 'string' && p.ipam.type) out.push(p.ipam.type);
-  }
+  collectPluginTypes(config, out, 0);
   return out;
+}
+
+/**
+ * The plugins a config runs, nested ones included: each entry of a conflist, its IPAM, the
+ * `delegates` of a Multus config, and the delegate of the flannel plugin, which runs `delegate.type`
+ * (bridge unless set) with host-local IPAM unless `delegate.ipam` says otherwise
+ * (flannel-io/cni-plugin flannel_linux.go, doCmdAdd).
+ */
+function collectPluginTypes(config: any, out: string[], depth: number): void {
+  if (depth > 8 || typeof config !== 'object' || config === null) return;
+  const entries = Array.isArray(config.plugins) ? config.plugins : [config];
+  for (const p of entries) {
+    if (typeof p !== 'object' || p === null) continue;
+    if (typeof p.type === 'string' && p.type) out.push(p.type);
+    if (typeof p.ipam?.type === 'string' && p.ipam.type) out.push(p.ipam.type);
+    if (p.type === 'flannel') {
+      const delegate = typeof p.delegate === 'object' && p.delegate !== null ? p.delegate : {};
+      out.push(typeof delegate.type === 'string' && delegate.type ? delegate.type : 'bridge');
+      out.push(typeof delegate.ipam?.type === 'string' && delegate.ipam.type ? delegate.ipam.type : 'host-local');
+    }
+    if (Array.isArray(p.delegates)) p.delegates.forEach((d: any) => collectPluginTypes(d, out, depth + 1));
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // Each rule of src/rules/networks.ts, shown firing on the mistake it exists for.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { BridgeNetwork, Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
-import { json, lanIpam, ruleIds, synthErrors, thickChart } from '../_util';
+import { json, lanIpam, ruleIds, synthErrors, tempFile, thickChart } from '../_util';
 import { ds, ids, withMistake } from './_util';
 
 test('nad-crd: a misspelt CRD name and a wrong NAD apiVersion', () => {
@@ -62,6 +62,24 @@ test('plugin-available: macvlan on k3s with nothing that installs it', () => {
   expect(ids(errors)).toEqual(['plugin-available']);
   expect(errors.join('\n')).toContain('NetworkAttachmentDefinition default/lan uses plugin "macvlan"');
   expect(errors.join('\n')).toContain('uses plugin "static"');
+});
+
+test('plugin-available: plugins named inside other plugins\' configs (flannel\'s delegate, a Multus config\'s delegates), judged by the lint command', () => {
+  const flannel = (delegate: any) => JSON.stringify({
+    cniVersion: '1.0.0', name: 'cbr0', plugins: [{ type: 'flannel', delegate }, { type: 'portmap', capabilities: { portMappings: true } }],
+  });
+  // k3s's own 10-flannel.conflist: flannel runs bridge with host-local, both bundled.
+  expect(json([tempFile('10-flannel.conflist', flannel({ hairpinMode: true, isDefaultGateway: true }))]).report.findings).toEqual([]);
+  // A flannel that delegates to ipvlan: the node fails with 'failed to find plugin "ipvlan"'.
+  const ipvlan = json([tempFile('10-flannel.conflist', flannel({ type: 'ipvlan', master: 'eth0' }))]).report.findings;
+  expect(ipvlan.map((f: any) => [f.ruleId, f.found])).toEqual([['plugin-available', 'ipvlan']]);
+  // A Multus config whose delegate is a conflist chaining tuning.
+  const multus = JSON.stringify({
+    cniVersion: '1.0.0', name: 'multus-cni-network', type: 'multus',
+    delegates: [{ cniVersion: '1.0.0', name: 'cbr0', plugins: [{ type: 'flannel', delegate: {} }, { type: 'tuning' }] }],
+  });
+  expect(json([tempFile('00-multus.conf', multus)]).report.findings.filter((f: any) => f.ruleId === 'plugin-available').map((f: any) => f.found).sort())
+    .toEqual(['multus', 'tuning']);
 });
 
 test('plugin-available: a plugin that the installer image does not carry', () => {
