@@ -6,6 +6,7 @@ import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod'
 import { AppValidator } from './_validator';
 import { daemonConfigHostPaths } from './cni/daemon-config';
 import * as facts from './cni/facts';
+import { pluginNameProblem } from './cni/plugins';
 import { cniVersionProblem } from './cni/versions';
 import { NAD_CRD } from './imports/crds';
 import { ICniNodeLayout } from './layout/layout';
@@ -392,9 +393,8 @@ function checkProps(props: MultusThickProps, pluginsCustom: boolean): void {
     throw new Error('MultusThick: tolerations are redundant while tolerateAllTaints is true (the default); set tolerateAllTaints: false to use them');
   }
   for (const p of props.extraPlugins ?? []) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p)) {
-      throw new Error(`MultusThick: extraPlugins entry ${JSON.stringify(p)} is not a plugin file name`);
-    }
+    const nameProblem = pluginNameProblem(p);
+    if (nameProblem) throw new Error(`MultusThick: extraPlugins entry ${nameProblem}`);
     if (!pluginsCustom && !facts.REFERENCE_PLUGINS.includes(p)) {
       throw new Error(`MultusThick: extraPlugins entry "${p}" is not in ${facts.REFERENCE_PLUGINS_IMAGE}, which carries ${facts.REFERENCE_PLUGINS.join(', ')}; use pluginsImage for an image that has it`);
     }

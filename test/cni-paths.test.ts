@@ -133,3 +133,10 @@ describe('path options name themselves when they are not a path the node has', (
   });
 });
 
+test('fails when a plugin declared present on the nodes is not a plugin file name', () => {
+  expect(() => new K3sLayout({ extraAvailablePlugins: ['sriov', '../macvlan'] })).toThrow(/K3sLayout: extraAvailablePlugins entry "..\/macvlan" is not a plugin file name/);
+  expect(() => new StandardLayout({ availablePlugins: [''] })).toThrow(/StandardLayout: availablePlugins entry "" is not a plugin file name/);
+  expect(() => PrimaryCni.external({ name: 'cilium', plugins: ['cilium cni'] })).toThrow(/PrimaryCni.external: plugins entry "cilium cni" is not a plugin file name/);
+  expect(new K3sLayout({ extraAvailablePlugins: ['sriov'] }).bundledPlugins).toContain('sriov');
+});
+

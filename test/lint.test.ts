@@ -41,6 +41,41 @@ describe('cdk8s-multus lint on upstream manifests', () => {
     expect(ruleIds(moved)).toEqual(['bin-dir-same-path', 'install-target', 'plugin-available', 'pod-path-meaning']);
   });
 
+  test('--node-plugins: a plugin the nodes already have is not reported missing', () => {
+    const nad = tempFile('nad.yaml', Yaml.stringify({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'lan' },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.5/24' }] } }) },
+    }));
+    const missing = json([nad]).report.findings.filter((f: any) => f.ruleId === 'plugin-available');
+    expect(missing.map((f: any) => f.found).sort()).toEqual(['macvlan', 'static']);
+    // The fix names the option this command has.
+    expect(missing[0].fix).toContain('lint --node-plugins macvlan');
+    expect(json([nad, '--node-plugins', 'macvlan,static']).code).toBe(0);
+    expect(json([nad, '--distro', 'standard', '--node-plugins=macvlan,static']).code).toBe(0);
+    expect(lint([nad, '--node-plugins', 'mac/vlan']).err).toContain('--node-plugins: "mac/vlan" is not a plugin file name');
+  });
+
+  test('--distro k3s-legacy judges against the bin dir of k3s before v1.28.15, and --conf-dir/--bin-dir move the standard dirs', () => {
+    const lib = tempFile('lib.yaml', Yaml.stringify(...libraryObjects()));
+    const legacy = json([lib, '--distro', 'k3s-legacy']).report;
+    expect(legacy.summary.layout).toBe('k3s');
+    expect(ruleIds(legacy)).toContain('bin-dir-same-path');
+    const thickStandard = json([thick, '--distro', 'standard', '--conf-dir', '/etc/cni/custom.d']).report;
+    expect(ruleIds(thickStandard)).toContain('pod-path-meaning');
+    expect(lint([lib, '--bin-dir', '/opt/cni/bin']).err).toContain('--bin-dir applies to --distro standard only');
+    expect(lint([lib, '--distro', 'standard', '--conf-dir', 'relative']).err).toContain('--conf-dir: a host path must be absolute');
+  });
+
+  test('--fail-on warning: a warning alone exits 1', () => {
+    const pinned = tempFile('thin.yaml', fs.readFileSync(thin, 'utf8').replace(/multus-cni:snapshot$/gm, 'multus-cni:v4.3.0'));
+    expect(json([pinned, '--distro', 'standard']).report.summary).toMatchObject({ errors: 0, warnings: 1 });
+    expect(lint([pinned, '--distro', 'standard']).code).toBe(0);
+    expect(lint([pinned, '--distro', 'standard', '--fail-on', 'warning']).code).toBe(1);
+    expect(lint([pinned, '--fail-on', 'nothing']).err).toContain('--fail-on must be error or warning');
+  });
+
   test('what this library synthesizes lints clean, from a file, a directory and stdin', () => {
     const yaml = Yaml.stringify(...libraryObjects());
     const file = tempFile('app.k8s.yaml', yaml);
@@ -114,10 +149,10 @@ describe('bad input gives a clear message and exit code 2, never a crash', () =>
   test('a missing file, an unknown option, bad values, no input', () => {
     expect(lint(['/nonexistent.yaml'])).toMatchObject({ code: 2, err: 'cdk8s-multus: /nonexistent.yaml: cannot be read (ENOENT)\n' });
     expect(lint(['--frobnicate', 'x']).err).toContain('unknown option --frobnicate');
-    expect(lint(['--distro', 'rke3', 'x']).err).toContain('--distro must be k3s or standard, got "rke3"');
+    expect(lint(['--distro', 'rke3', 'x']).err).toContain('--distro must be k3s, k3s-legacy or standard, got "rke3"');
     expect(lint(['--format']).err).toContain('--format needs a value');
     expect(lint([]).err).toContain('no input');
-    expect(lint(['x', '--distro', 'standard', '--data-dir', '/d']).err).toContain('--data-dir applies to --distro k3s only');
+    expect(lint(['x', '--distro', 'standard', '--data-dir', '/d']).err).toContain('--data-dir applies to --distro k3s and k3s-legacy only');
     expect(lint(['-', '--data-dir', 'relative']).err).toContain('--data-dir: a host path must be absolute');
   });
 

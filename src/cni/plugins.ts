@@ -39,3 +39,10 @@ export function segmentOf(config: any): string {
   if (config?.type === 'bridge') return `bridge ${typeof config.bridge === 'string' && config.bridge !== '' ? config.bridge : 'cni0'}`;
   return `master ${typeof config?.master === 'string' ? config.master : '(default-route interface)'}`;
 }
+
+/** What is wrong with `name` as a plugin's file name in a bin dir, or undefined. */
+export function pluginNameProblem(name: string): string | undefined {
+  return typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+    ? undefined
+    : `${JSON.stringify(name)} is not a plugin file name (letters, digits, '.', '_' and '-', starting with a letter or digit)`;
+}

@@ -1,4 +1,5 @@
 import * as facts from '../cni/facts';
+import { pluginNameProblem } from '../cni/plugins';
 import { HostPath } from '../paths';
 import { CniNodeLayout, ICniNodeLayout, uniqueSorted } from './layout';
 import { PrimaryCni, primaryNetworkFields } from './primary-cni';
@@ -70,6 +71,10 @@ Pick<ICniNodeLayout, 'confDir' | 'binDir' | 'binDirMountRoot' | 'bundledPlugins'
       `give k3s's --data-dir as the node sees it, such as ${dataDir.path.slice(facts.HOST_MOUNT_PREFIX.length)}`);
   }
   const extra = props.extraAvailablePlugins ?? [];
+  for (const p of extra) {
+    const problem = pluginNameProblem(p);
+    if (problem) throw new Error(`K3sLayout: extraAvailablePlugins entry ${problem}`);
+  }
   if (primaryCni._embedded) {
     return {
       confDir: dataDir.join(facts.K3S_CONF_DIR_UNDER_DATA),

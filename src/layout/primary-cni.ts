@@ -1,4 +1,5 @@
 import * as facts from '../cni/facts';
+import { pluginNameProblem } from '../cni/plugins';
 import { HostPath } from '../paths';
 import type { ICniNodeLayout } from './layout';
 
@@ -57,6 +58,10 @@ export class PrimaryCni {
     }
     if (options.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(options.cniVersion)) {
       throw new Error(`PrimaryCni.external: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(options.cniVersion)}`);
+    }
+    for (const p of options.plugins ?? []) {
+      const problem = pluginNameProblem(p);
+      if (problem) throw new Error(`PrimaryCni.external: plugins entry ${problem}`);
     }
     return new PrimaryCni(
       options.name, false, options.configFileName, undefined,

@@ -1,4 +1,5 @@
 import * as facts from '../cni/facts';
+import { pluginNameProblem } from '../cni/plugins';
 import { HostPath } from '../paths';
 import { CniNodeLayout, uniqueSorted } from './layout';
 import { PrimaryCni, primaryNetworkFields } from './primary-cni';
@@ -36,6 +37,10 @@ export interface StandardLayoutProps {
 export class StandardLayout extends CniNodeLayout {
   public constructor(props: StandardLayoutProps = {}) {
     const binDir = HostPath.of(props.binDir ?? facts.STANDARD_BIN_DIR, 'StandardLayout: binDir');
+    for (const p of props.availablePlugins ?? []) {
+      const problem = pluginNameProblem(p);
+      if (problem) throw new Error(`StandardLayout: availablePlugins entry ${problem}`);
+    }
     super({
       layoutName: 'standard',
       confDir: HostPath.of(props.confDir ?? facts.STANDARD_CONF_DIR, 'StandardLayout: confDir'),

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { MAX_DEPTH, parseJson, plainData } from '../_json';
 import * as facts from '../cni/facts';
+import { pluginNameProblem } from '../cni/plugins';
 import { ICniNodeLayout, K3sLayout, StandardLayout } from '../layout';
 import { Finding, ManifestObject, Severity } from '../rules/finding';
 import { MultusRules } from '../rules/multus-rules';
@@ -20,12 +21,20 @@ Judges Kubernetes manifests (multi-document YAML, JSON, kind: List) and CNI conf
 (.conf, .conflist) with the rules that cdk8s-multus runs when it synthesizes a chart.
 
 options:
-  --distro k3s|standard   the node layout to judge against (default k3s)
+  --distro k3s|k3s-legacy|standard
+                          the node layout to judge against (default k3s); k3s-legacy is k3s
+                          before v1.28.15/v1.29.10/v1.30.6/v1.31.2, with its bin dir under
+                          data/current/bin
   --data-dir DIR          k3s's --data-dir (default ${facts.K3S_DEFAULT_DATA_DIR})
+  --conf-dir DIR          with --distro standard: the node's CNI config dir (default ${facts.STANDARD_CONF_DIR})
+  --bin-dir DIR           with --distro standard: the node's CNI bin dir (default ${facts.STANDARD_BIN_DIR})
+  --node-plugins A,B,...  plugins the nodes already have in their bin dir besides the
+                          distribution's own (on standard nodes, often the reference plugins)
+  --fail-on error|warning exit 1 on errors only (default), or on warnings too
   --format text|json|sarif
   -h, --help
 
-exit codes: 0 no errors, 1 errors found, 2 bad usage or unreadable input (every readable input
+exit codes: 0 no errors (no warnings with --fail-on warning), 1 errors found, 2 bad usage or unreadable input (every readable input
 is still judged), 3 an internal error of this command (please report it with the input)`;
 
 /** A problem with the command line or an input, reported with exit code 2. */
@@ -40,8 +49,12 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 const CNI_EXTENSIONS = ['.conf', '.conflist'];
 
 interface Options {
-  distro: 'k3s' | 'standard';
+  distro: 'k3s' | 'k3s-legacy' | 'standard';
   dataDir?: string;
+  confDir?: string;
+  binDir?: string;
+  nodePlugins: string[];
+  failOn: 'error' | 'warning';
   format: 'text' | 'json' | 'sarif';
   inputs: string[];
 }
@@ -74,7 +87,7 @@ export function main(args: string[], io: Io): number {
     io.stdout(render(options.format, findings, objects.length, layout));
     for (const problem of unreadable) io.stderr(`cdk8s-multus: ${problem}\n`);
     if (unreadable.length > 0) return 2;
-    return findings.some((f) => f.severity === Severity.ERROR) ? 1 : 0;
+    return findings.some((f) => f.severity === Severity.ERROR || options.failOn === 'warning') ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`cdk8s-multus: ${e.message}\n`);
@@ -104,7 +117,7 @@ function culprit(inputs: string[], objects: ManifestObject[], layout: ICniNodeLa
 }
 
 function parseArgs(args: string[]): Options | undefined {
-  const options: Options = { distro: 'k3s', format: 'text', inputs: [] };
+  const options: Options = { distro: 'k3s', format: 'text', inputs: [], nodePlugins: [], failOn: 'error' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): string => {
@@ -115,8 +128,22 @@ function parseArgs(args: string[]): Options | undefined {
     };
     if (a === '-h' || a === '--help') {return undefined;} else if (a === '--distro' || a.startsWith('--distro=')) {
       const v = value();
-      if (v !== 'k3s' && v !== 'standard') throw new InputError(`--distro must be k3s or standard, got ${JSON.stringify(v)}`);
+      if (v !== 'k3s' && v !== 'k3s-legacy' && v !== 'standard') throw new InputError(`--distro must be k3s, k3s-legacy or standard, got ${JSON.stringify(v)}`);
       options.distro = v;
+    } else if (a === '--conf-dir' || a.startsWith('--conf-dir=')) {
+      options.confDir = value();
+    } else if (a === '--bin-dir' || a.startsWith('--bin-dir=')) {
+      options.binDir = value();
+    } else if (a === '--node-plugins' || a.startsWith('--node-plugins=')) {
+      for (const p of value().split(',').map((x) => x.trim()).filter(Boolean)) {
+        const problem = pluginNameProblem(p);
+        if (problem) throw new InputError(`--node-plugins: ${problem}`);
+        options.nodePlugins.push(p);
+      }
+    } else if (a === '--fail-on' || a.startsWith('--fail-on=')) {
+      const v = value();
+      if (v !== 'error' && v !== 'warning') throw new InputError(`--fail-on must be error or warning, got ${JSON.stringify(v)}`);
+      options.failOn = v;
     } else if (a === '--data-dir' || a.startsWith('--data-dir=')) {
       options.dataDir = value();
     } else if (a === '--format' || a.startsWith('--format=')) {
@@ -130,15 +157,25 @@ function parseArgs(args: string[]): Options | undefined {
     }
   }
   if (options.inputs.length === 0) throw new InputError('no input: give files, directories, or - for standard input');
-  if (options.dataDir !== undefined && options.distro !== 'k3s') throw new InputError('--data-dir applies to --distro k3s only');
+  if (options.dataDir !== undefined && options.distro === 'standard') throw new InputError('--data-dir applies to --distro k3s and k3s-legacy only');
+  for (const [flag, given] of [['--conf-dir', options.confDir], ['--bin-dir', options.binDir]]) {
+    if (given !== undefined && options.distro !== 'standard') {
+      throw new InputError(`${flag} applies to --distro standard only; k3s's dirs follow from --data-dir`);
+    }
+  }
   return options;
 }
 
 function makeLayout(options: Options): ICniNodeLayout {
   try {
-    return options.distro === 'k3s' ? new K3sLayout({ dataDir: options.dataDir }) : new StandardLayout();
+    if (options.distro === 'standard') {
+      return new StandardLayout({ confDir: options.confDir, binDir: options.binDir, availablePlugins: options.nodePlugins });
+    }
+    return new K3sLayout({ dataDir: options.dataDir, legacyVersionedBinDir: options.distro === 'k3s-legacy', extraAvailablePlugins: options.nodePlugins });
   } catch (e) {
-    throw new InputError(`--data-dir: ${(e as Error).message.replace(/^K3sLayout: (dataDir: )?/, '')}`);
+    const message = (e as Error).message;
+    const flag = /^StandardLayout: confDir/.test(message) ? '--conf-dir' : /^StandardLayout: binDir/.test(message) ? '--bin-dir' : '--data-dir';
+    throw new InputError(`${flag}: ${message.replace(/^(K3sLayout|StandardLayout): ((dataDir|confDir|binDir): )?/, '')}`);
   }
 }
 

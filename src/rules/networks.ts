@@ -110,7 +110,7 @@ export const pluginAvailable = defineRule({
         ? `add an init container that runs install_multus -t thick into ${m.layout.binDir}`
         : plugin === MACVTAP_CNI_TYPE
           ? `deploy the macvtap device plugin (MacvtapDevicePlugin), whose init container installs the macvtap CNI into ${m.layout.binDir}`
-          : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or declare it in the layout's available plugins if it is installed by other means`,
+          : `install it into ${m.layout.binDir} (MultusThick installs the reference plugins the app's networks use; add "${plugin}" to its extraPlugins), or, if something else installs it on every node, declare it (K3sLayout extraAvailablePlugins, StandardLayout availablePlugins; lint --node-plugins ${plugin})`,
     });
     for (const d of m.dhcpDaemons) {
       if (!available.has('dhcp')) out.push(missing(d.owner, d.field, 'dhcp', `the DHCP daemon "${d.container}"`));

@@ -75,7 +75,9 @@ test('plugin-available: plugins named inside other plugins\' configs (flannel\'s
   expect(ipvlan.map((f: any) => [f.ruleId, f.found])).toEqual([['plugin-available', 'ipvlan']]);
   // A Multus config whose delegate is a conflist chaining tuning.
   const multus = JSON.stringify({
-    cniVersion: '1.0.0', name: 'multus-cni-network', type: 'multus',
+    cniVersion: '1.0.0',
+    name: 'multus-cni-network',
+    type: 'multus',
     delegates: [{ cniVersion: '1.0.0', name: 'cbr0', plugins: [{ type: 'flannel', delegate: {} }, { type: 'tuning' }] }],
   });
   expect(json([tempFile('00-multus.conf', multus)]).report.findings.filter((f: any) => f.ruleId === 'plugin-available').map((f: any) => f.found).sort())
