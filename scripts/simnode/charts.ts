@@ -17,10 +17,11 @@ function synth(id: string, build: (chart: Chart, paths: any) => void): Docs {
   return parseAllDocuments(app.synthYaml()).map((d) => d.toJSON()).filter((d) => d);
 }
 
-/** The one-pod Deployment that the networks are attached to. */
+/** The one-pod Deployment that the networks are attached to, replaced by Recreate as the example's is. */
 function client(scope: Construct): kplus.Deployment {
   return new kplus.Deployment(scope, 'LanClient', {
     replicas: 1,
+    strategy: kplus.DeploymentStrategy.recreate(),
     containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'], securityContext: { user: 65534, group: 65534 } }],
   });
 }

@@ -12,6 +12,7 @@ import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
 import { dhcpChart, guardChart, kubeconfigJobChart, thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
+import { namesAgreement } from './names';
 import { Doc, VARIANTS, Variant } from './variants';
 
 const NODE = 'simnode';
@@ -624,6 +625,13 @@ async function main(): Promise<void> {
     await stage('control plane: etcd, kube-apiserver, kube-proxy\'s forward', () => cluster.start());
     await stage('apply --server-side --validate=strict', () => apply(cluster, docs));
     await stage('RBAC: the daemon\'s ServiceAccount', () => rbacTable(cluster, docs));
+    await stage('API server: object names, the server and the object-name rule', () => {
+      const r = namesAgreement(cluster);
+      console.log(`  ${r.cases} objects applied with --dry-run=server: ${r.refused} refused; ${r.disagreements.length} disagreements with object-name`);
+      for (const d of r.versionDifferences) console.log(`  accepted by Kubernetes 1.36+ only (KEP-5311), refused by the rule for earlier releases: ${d}`);
+      for (const d of r.disagreements) console.log(`  DISAGREE ${d}`);
+      expect(r.disagreements.length === 0, 'the object-name rule to agree with the API server on every name');
+    });
     await positive(lab, cache, cluster, docs);
     await whereabouts(lab, cache, cluster);
     await thin(lab, cache, cluster);

@@ -23,8 +23,10 @@ const SUBDOMAIN: Grammar = {
   describe: 'a DNS-1123 subdomain (at most 253 lower-case letters, digits, \'-\' and \'.\', each dot-separated part starting and ending with a letter or digit)',
   accepts: (n) => n.length <= 253 && DNS1123_SUBDOMAIN.test(n),
 };
+// Kubernetes 1.36 relaxed Service names to DNS-1123 labels (KEP-5311, RelaxedServiceNameValidation);
+// every release before it requires a DNS-1035 label, which is what is checked here.
 const DNS1035: Grammar = {
-  describe: 'a DNS-1035 label (at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit)',
+  describe: 'a DNS-1035 label (at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit; Kubernetes before 1.36 requires it)',
   accepts: (n) => n.length <= 63 && DNS1035_LABEL.test(n),
 };
 const PATH_SEGMENT: Grammar = {
