@@ -2,11 +2,11 @@
 // present and executable, k3s's symlinks resolving, and plugins left where containerd never looks.
 import * as fs from 'fs';
 import * as path from 'path';
+import { DoctorFinding, findingsOf } from './finding';
+import { NodeFacts } from './node';
 import * as facts from '../cni/facts';
 import { pluginTypes } from '../cni/plugins';
 import { Severity } from '../rules/finding';
-import { DoctorFinding, findingsOf } from './finding';
-import { NodeFacts } from './node';
 
 const finding = findingsOf('bin-dir');
 

@@ -1,10 +1,11 @@
 // `cdk8s-multus doctor`: the node's own state, judged read-only.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as facts from '../cni/facts';
-import { Severity } from '../rules/finding';
 import { DoctorReport, exitCodeOf, runDoctor } from './doctor';
 import { NodeFacts } from './node';
+import * as facts from '../cni/facts';
+import { pluginTypes } from '../cni/plugins';
+import { Severity } from '../rules/finding';
 
 /** Where the command writes. */
 export interface DoctorIo {
@@ -129,9 +130,14 @@ function jsonOf(report: DoctorReport): any {
   const errors = report.findings.filter((f) => f.severity === Severity.ERROR).length;
   return {
     node: n ? {
-      distro: n.runtime.distro, dataDir: n.runtime.dataDir, currentRelease: n.runtime.currentRelease,
-      containerdConfig: n.runtime.configFile, confDir: n.runtime.confDir, binDirs: n.runtime.binDirs,
-      loadOrder: n.confFiles.map((f) => f.name), multus: n.multus ? { file: n.multus.name, flavour: n.multus.multus } : undefined,
+      distro: n.runtime.distro,
+      dataDir: n.runtime.dataDir,
+      currentRelease: n.runtime.currentRelease,
+      containerdConfig: n.runtime.configFile,
+      confDir: n.runtime.confDir,
+      binDirs: n.runtime.binDirs,
+      loadOrder: n.confFiles.map((f) => f.name),
+      multus: n.multus ? { file: n.multus.name, flavour: n.multus.multus } : undefined,
       layout: n.layoutChoice.construct,
     } : undefined,
     findings: report.findings,
@@ -141,13 +147,12 @@ function jsonOf(report: DoctorReport): any {
   };
 }
 
-/** The plugins in the bin dir beyond what the layout brings and Multus installs itself. */
-function extraPlugins(node: NodeFacts): string[] {
+/** The executable plugins in containerd's first bin dir. */
+function presentPlugins(node: NodeFacts): string[] {
   const dir = node.runtime.binDirs[0];
-  const own = new Set([...facts.MULTUS_THICK_INSTALLS, facts.MULTUS_THIN_PLUGIN, ...node.layout.bundledPlugins]);
   return (node.root.readDir(dir) ?? []).filter((n) => {
     const st = node.root.stat(path.posix.join(dir, n));
-    return !own.has(n) && st?.isFile() && (st.mode & 0o111) !== 0;
+    return st?.isFile() && (st.mode & 0o111) !== 0;
   });
 }
 
@@ -156,11 +161,15 @@ export function layoutSource(node: NodeFacts): string {
   const choice = node.layoutChoice;
   const props: string[] = [];
   for (const [k, v] of Object.entries(choice.props)) if (v !== undefined) props.push(`  ${k}: ${JSON.stringify(v)},`);
+  const present = presentPlugins(node);
+  // The primary CNI's own plugins go with it; Multus's are installed by the chart.
+  const primaryPlugins = choice.primary && node.primary?.config ? present.filter((p) => pluginTypes(node.primary!.config).includes(p)) : [];
   if (choice.primary) {
-    const opts = Object.entries(choice.primary).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    const opts = Object.entries({ ...choice.primary, plugins: primaryPlugins.length > 0 ? primaryPlugins : undefined }).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
     props.push(`  primaryCni: PrimaryCni.external({ ${opts.join(', ')} }),`);
   }
-  const extra = extraPlugins(node);
+  const own = new Set([...facts.MULTUS_THICK_INSTALLS, facts.MULTUS_THIN_PLUGIN, ...node.layout.bundledPlugins, ...primaryPlugins]);
+  const extra = present.filter((p) => !own.has(p));
   if (extra.length > 0) {
     props.push(`  // Present in ${node.runtime.binDirs[0]} on this node; keep only those present on every node.`);
     props.push(`  ${choice.construct === 'K3sCniPaths' ? 'extraAvailablePlugins' : 'availablePlugins'}: ${JSON.stringify(extra)},`);

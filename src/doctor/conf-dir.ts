@@ -1,10 +1,10 @@
 // The CNI config dir: which file containerd loads first, whether it is Multus's and valid, and
 // where Multus's config went when it is not there (renamed, shadowed, in another dir, doubled path).
 import * as path from 'path';
-import * as facts from '../cni/facts';
-import { Severity } from '../rules/finding';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts, readConfFile } from './node';
+import * as facts from '../cni/facts';
+import { Severity } from '../rules/finding';
 
 const finding = findingsOf('conf-dir');
 

@@ -5,10 +5,10 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import * as facts from '../cni/facts';
 import { ExternalPrimaryCniOptions, ICniNodeLayout, K3sLayout, PrimaryCni, StandardLayout } from '../layout';
-import { Severity } from '../rules/finding';
 import { HostRoot } from './_host';
 import { parseToml } from './_toml';
 import { CannotInspect, DoctorFinding, findingsOf } from './finding';
+import { Severity } from '../rules/finding';
 
 /** The CNI dirs the runtime uses, and where that was read. */
 export interface RuntimeCni {
@@ -34,9 +34,12 @@ export function readRuntimeCni(root: HostRoot): RuntimeCni {
   if (k3sText !== undefined) {
     const link = root.readLink(path.posix.join(k3s.dataDir, facts.K3S_CURRENT_LINK_UNDER_DATA));
     return {
-      distro: 'k3s', dataDir: k3s.dataDir, dataDirSource: k3s.source,
+      distro: 'k3s',
+      dataDir: k3s.dataDir,
+      dataDirSource: k3s.source,
       currentRelease: link === undefined ? undefined : path.posix.basename(link),
-      configFile: k3sConfig, ...cniSection(k3sConfig, k3sText),
+      configFile: k3sConfig,
+      ...cniSection(k3sConfig, k3sText),
     };
   }
   const text = root.readText(facts.STANDARD_CONTAINERD_CONFIG);
@@ -128,7 +131,9 @@ export function layoutOf(runtime: RuntimeCni, primaryName: string | undefined, p
     binDir: binDir === facts.STANDARD_BIN_DIR ? undefined : binDir,
   };
   return {
-    construct: 'StandardCniPaths', props, primary,
+    construct: 'StandardCniPaths',
+    props,
+    primary,
     layout: new StandardLayout({ ...props, primaryCni: primary ? PrimaryCni.external(primary) : undefined }),
   };
 }

@@ -1,10 +1,10 @@
 // The Multus daemon as the node sees it: its socket behind the thick config, the readiness file
 // it waits for, and the delegate a thin config names.
 import * as path from 'path';
-import * as facts from '../cni/facts';
-import { Severity } from '../rules/finding';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts } from './node';
+import * as facts from '../cni/facts';
+import { Severity } from '../rules/finding';
 
 const finding = findingsOf('daemon');
 

@@ -1,9 +1,9 @@
 // The DHCP daemon: the dhcp IPAM plugin only forwards to it over a socket on the host.
 import * as path from 'path';
-import * as facts from '../cni/facts';
-import { Severity } from '../rules/finding';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts } from './node';
+import * as facts from '../cni/facts';
+import { Severity } from '../rules/finding';
 
 const finding = findingsOf('dhcp');
 

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import { Severity } from '../rules/finding';
 import { HostRoot } from './_host';
 import { checkBinDir } from './bin-dir';
 import { checkConfDir } from './conf-dir';
@@ -10,6 +9,7 @@ import { CannotInspect, DoctorFinding } from './finding';
 import { checkKubeconfigs } from './kubeconfigs';
 import { NodeFacts, readNode } from './node';
 import { checkWhereabouts } from './whereabouts';
+import { Severity } from '../rules/finding';
 
 /** What doctor is asked to inspect. */
 export interface DoctorOptions {

@@ -3,11 +3,11 @@
 import { X509Certificate } from 'crypto';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import * as facts from '../cni/facts';
-import { Severity } from '../rules/finding';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts } from './node';
 import { whereaboutsKubeconfig, whereaboutsUses } from './whereabouts';
+import * as facts from '../cni/facts';
+import { Severity } from '../rules/finding';
 
 const finding = findingsOf('kubeconfig');
 

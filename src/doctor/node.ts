@@ -66,7 +66,10 @@ export function readNode(root: HostRoot, manifests?: { source: string; text: str
   const primary = loaded.find((f) => !f.multus);
   const layoutChoice = layoutOf(runtime, primaryName(primary), primary?.name);
   return {
-    root, runtime, layout: layoutChoice.layout, layoutChoice,
+    root,
+    runtime,
+    layout: layoutChoice.layout,
+    layoutChoice,
     confDirExists: names !== undefined,
     confFiles: loaded,
     otherFiles: files.filter((f) => !loaded.includes(f)),

@@ -2,10 +2,10 @@
 // else its built-in search list, which has only standard paths) and the kubeconfig it names.
 import * as path from 'path';
 import { parseJson } from '../_json';
-import * as facts from '../cni/facts';
-import { Severity } from '../rules/finding';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts } from './node';
+import * as facts from '../cni/facts';
+import { Severity } from '../rules/finding';
 
 const finding = findingsOf('whereabouts');
 
