@@ -152,3 +152,20 @@ function splitPath(p: string): string[] {
 function errorCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
+
+/* eslint-disable no-bitwise */
+/** The permission bits of a file (`0644`), as a number. */
+export function permissionBits(stat: fs.Stats): number {
+  return stat.mode & 0o7777;
+}
+
+/** Whether anyone may execute the file. */
+export function isExecutable(stat: fs.Stats): boolean {
+  return stat.isFile() && (stat.mode & 0o111) !== 0;
+}
+
+/** Whether users other than the owner may read or write the file. */
+export function groupOrOtherAccess(stat: fs.Stats): boolean {
+  return (stat.mode & 0o077) !== 0;
+}
+/* eslint-enable no-bitwise */

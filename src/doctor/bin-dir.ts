@@ -2,6 +2,7 @@
 // present and executable, k3s's symlinks resolving, and plugins left where containerd never looks.
 import * as fs from 'fs';
 import * as path from 'path';
+import { isExecutable, permissionBits } from './_host';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts } from './node';
 import * as facts from '../cni/facts';
@@ -66,10 +67,10 @@ function checkPlugin(node: NodeFacts, plugin: string, users: string, isMultus: b
   const { runtime } = node;
   const found = findIn(node, runtime.binDirs, plugin);
   if (found) {
-    if (found.stat.isFile() && (found.stat.mode & 0o111) !== 0) return [];
+    if (isExecutable(found.stat)) return [];
     return [finding(isMultus ? 'multus-binary-not-executable' : 'plugin-not-executable', Severity.ERROR, {
       path: found.path,
-      message: `${found.path}, which ${users} runs, is not an executable file (mode ${(found.stat.mode & 0o7777).toString(8)}): containerd cannot exec it`,
+      message: `${found.path}, which ${users} runs, is not an executable file (mode ${permissionBits(found.stat).toString(8).padStart(4, '0')}): containerd cannot exec it`,
       fix: `chmod 0755 ${found.path}, and fix the installer that wrote it`,
     })];
   }

@@ -1,6 +1,7 @@
 // `cdk8s-multus doctor`: the node's own state, judged read-only.
 import * as fs from 'fs';
 import * as path from 'path';
+import { isExecutable } from './_host';
 import { DoctorReport, exitCodeOf, runDoctor } from './doctor';
 import { NodeFacts } from './node';
 import * as facts from '../cni/facts';
@@ -152,7 +153,7 @@ function presentPlugins(node: NodeFacts): string[] {
   const dir = node.runtime.binDirs[0];
   return (node.root.readDir(dir) ?? []).filter((n) => {
     const st = node.root.stat(path.posix.join(dir, n));
-    return st?.isFile() && (st.mode & 0o111) !== 0;
+    return st !== undefined && isExecutable(st);
   });
 }
 

@@ -3,6 +3,7 @@
 import { X509Certificate } from 'crypto';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
+import { groupOrOtherAccess, permissionBits } from './_host';
 import { DoctorFinding, findingsOf } from './finding';
 import { NodeFacts } from './node';
 import { whereaboutsKubeconfig, whereaboutsUses } from './whereabouts';
@@ -73,10 +74,10 @@ export function checkKubeconfigs(node: NodeFacts): DoctorFinding[] {
       }));
       continue;
     }
-    if ((stat.mode & 0o077) !== 0) {
+    if (groupOrOtherAccess(stat)) {
       out.push(finding('kubeconfig-mode', Severity.ERROR, {
         path: ref.file,
-        message: `${ref.file} has mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}: any local user can read the credential in it`,
+        message: `${ref.file} has mode ${permissionBits(stat).toString(8).padStart(4, '0')}: any local user can read the credential in it`,
         fix: `chmod 0600 ${ref.file}; and have it written with mode 0600 (MultusKubeconfigJob does)`,
       }));
     }

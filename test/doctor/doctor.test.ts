@@ -1,4 +1,6 @@
-import { DATA, FakeNode, healthyK3sNode, healthyStandardNode, jwt, K3S_BIN, K3S_CONF, k3sContainerdConfig, nad, RELEASE, thickConfig, tokenKubeconfig } from './_node';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import { certKubeconfig, DATA, FakeNode, healthyK3sNode, healthyStandardNode, jwt, K3S_BIN, K3S_CONF, k3sContainerdConfig, nad, RELEASE, thickConfig, tokenKubeconfig } from './_node';
 
 const HOUR = 3600;
 const now = () => Math.floor(Date.now() / 1000);
@@ -69,7 +71,7 @@ describe('node states made on purpose, each found and named', () => {
 
   test('doubled-prefix: a thin config naming its kubeconfig under /host, a pod mount prefix the host does not have', () => {
     const node = thinK3sNode(tokenKubeconfig(jwt(now() + HOUR)));
-    const conf = JSON.parse(require('fs').readFileSync(`${node.root}${K3S_CONF}/00-multus.conf`, 'utf8'));
+    const conf = JSON.parse(fs.readFileSync(`${node.root}${K3S_CONF}/00-multus.conf`, 'utf8'));
     node.write(`${K3S_CONF}/00-multus.conf`, { ...conf, kubeconfig: `/host${K3S_CONF}/multus.d/multus.kubeconfig` }, 0o600);
     const r = node.report();
     expect(r.ids).toEqual(['doubled-prefix', 'kubeconfig-missing']);
@@ -98,14 +100,13 @@ describe('node states made on purpose, each found and named', () => {
 
   test('kubeconfig-admin: the thin plugin\'s kubeconfig is a copy of k3s.yaml', () => {
     const node = healthyK3sNode();
-    const admin = require('fs').readFileSync(`${node.root}/etc/rancher/k3s/k3s.yaml`, 'utf8');
+    const admin = fs.readFileSync(`${node.root}/etc/rancher/k3s/k3s.yaml`, 'utf8');
     const r = thinK3sNode(admin).report();
     expect(r.ids).toEqual(['kubeconfig-admin']);
     expect(r.code).toBe(1);
   });
 
   test('kubeconfig-admin: a client certificate in system:masters that is not k3s.yaml', () => {
-    const { certKubeconfig } = require('./_node');
     const r = thinK3sNode(certKubeconfig('/O=system:masters/CN=kubernetes-admin')).report();
     expect(r.ids).toEqual(['kubeconfig-admin']);
     expect(r.findings[0].message).toContain('O=system:masters');
@@ -249,7 +250,7 @@ describe('exit code 2: what cannot be inspected is named', () => {
 
   test('a config file that is not a regular file is named, and the rest still judged', () => {
     const node = healthyK3sNode().remove(`${K3S_CONF}/00-multus.conf`).mkdir('/tmp');
-    require('child_process').execFileSync('mkfifo', [`${node.root}${K3S_CONF}/00-multus.conf`]);
+    execFileSync('mkfifo', [`${node.root}${K3S_CONF}/00-multus.conf`]);
     const r = node.doctor();
     expect(r.code).toBe(2);
     expect(r.err).toContain(`cannot read ${K3S_CONF}/00-multus.conf: not a regular file`);
