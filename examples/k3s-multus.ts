@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { Ipam, K3sCniPaths, MacvlanNetwork, MultusThick } from 'cdk8s-multus';
 import * as kplus from 'cdk8s-plus-27';
+import { Ipam, K3sCniPaths, MacvlanNetwork, MultusThick } from 'cdk8s-multus';
 
 const app = new App();
 const chart = new Chart(app, 'k3s-multus');
