@@ -79,8 +79,10 @@ export class HostRoot {
 
   /** The status of the path itself (a link is a link), or undefined when it is absent. */
   public lstat(hostPath: string): fs.Stats | undefined {
+    const local = this.localOfEntry(hostPath);
+    if (local === undefined) return undefined;
     try {
-      return fs.lstatSync(this.local(hostPath));
+      return fs.lstatSync(local);
     } catch (e) {
       this.noteUnlessMissing(hostPath, e);
       return undefined;
@@ -127,11 +129,22 @@ export class HostRoot {
 
   /** The target of a symlink, as written in it, or undefined when the path is not a link. */
   public readLink(hostPath: string): string | undefined {
+    const local = this.localOfEntry(hostPath);
+    if (local === undefined) return undefined;
     try {
-      return fs.readlinkSync(this.local(hostPath));
+      return fs.readlinkSync(local);
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The path on this machine of a dir entry itself: its dir's links followed inside the root (an
+   * absolute link such as k3s's data/current must not be followed on this machine), the entry not.
+   */
+  private localOfEntry(hostPath: string): string | undefined {
+    const dir = this.resolve(path.posix.dirname(hostPath));
+    return dir.real === undefined ? undefined : this.local(path.posix.join(dir.real, path.posix.basename(hostPath)));
   }
 
   private noteUnlessMissing(hostPath: string, e: unknown): void {

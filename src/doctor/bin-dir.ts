@@ -114,7 +114,7 @@ function findIn(node: NodeFacts, dirs: string[], plugin: string): Found | undefi
 function legacyDirs(node: NodeFacts): string[] {
   const { dataDir } = node.runtime;
   if (!dataDir) return [];
-  const data = path.posix.join(dataDir, 'data');
+  const data = path.posix.join(dataDir, facts.K3S_SYMLINK_ROOT_UNDER_DATA);
   const skip = [path.posix.basename(facts.K3S_BIN_DIR_UNDER_DATA), path.posix.basename(facts.K3S_CURRENT_LINK_UNDER_DATA)];
   return (node.root.readDir(data) ?? [])
     .filter((n) => !skip.includes(n))

@@ -103,8 +103,10 @@ function doubledPrefixes(node: NodeFacts): DoctorFinding[] {
       }));
     }
   }
-  // Dirs made on disk by a hostPath volume with a doubled path (DirectoryOrCreate).
-  const prefixes = [...(dataDir ? [dataDir, path.posix.join(dataDir, 'agent')] : []), '/host'];
+  // Dirs made on disk by a hostPath volume with a doubled path (DirectoryOrCreate): under the data
+  // dir, under its agent dir (where the config dir lies), or under the pod mount prefix /host.
+  const agentDir = dataDir && path.posix.join(dataDir, facts.K3S_CONF_DIR_UNDER_DATA.split('/')[0]);
+  const prefixes = [...(dataDir && agentDir ? [dataDir, agentDir] : []), '/host'];
   for (const prefix of prefixes) {
     for (const dir of [runtime.confDir, ...runtime.binDirs]) {
       const candidate = path.posix.join(prefix, dir);

@@ -53,6 +53,17 @@ describe('healthy nodes are reported clean', () => {
     expect(r.json.node).toMatchObject({ dataDir: '/data/k3s', confDir: '/data/k3s/agent/etc/cni/net.d', binDirs: ['/data/k3s/data/cni'] });
   });
 
+  test('absolute links in the dirs are followed inside the root, not on the machine doctor runs on', () => {
+    // /etc/cni/net.d as a link into /var/lib (as some distributions ship it), read through --root.
+    const node = healthyStandardNode().rename('/etc/cni/net.d', '/var/lib/cni-conf').link('/etc/cni/net.d', '/var/lib/cni-conf');
+    expect(node.report()).toMatchObject({ code: 0, findings: [] });
+    // A dangling link behind k3s's absolute data/current link is still found.
+    const legacy = healthyK3sNode().write(`${DATA}/agent/etc/containerd/config.toml`, k3sContainerdConfig(DATA, `${DATA}/data/current/bin`));
+    for (const p of ['flannel', 'portmap', 'bandwidth', 'multus-shim', 'macvlan', 'static']) legacy.binary(`${DATA}/data/${RELEASE}/bin/${p}`);
+    legacy.link(`${DATA}/data/${RELEASE}/bin/tuning`, `${DATA}/data/gone/bin/cni`);
+    expect(legacy.report().ids).toEqual(['k3s-legacy-bin-dir', 'symlink-dangling']);
+  });
+
   test('a thin plugin with a least-privilege, unexpired token kubeconfig of mode 0600 is clean', () => {
     const r = thinK3sNode(tokenKubeconfig(jwt(now() + HOUR))).report();
     expect(r.findings).toEqual([]);
