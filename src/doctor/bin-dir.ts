@@ -79,7 +79,7 @@ function checkPlugin(node: NodeFacts, plugin: string, users: string, isMultus: b
   if (legacy) {
     return [finding('plugin-in-legacy-bin-dir', Severity.ERROR, {
       path: legacy.path,
-      message: `${plugin}, which ${users} runs, lies in ${path.posix.dirname(legacy.path)}, a versioned k3s bin dir of the layout before data/cni, but containerd looks up plugins in ${where} only: after the k3s upgrade "failed to find plugin \\"${plugin}\\""`,
+      message: `${plugin}, which ${users} runs, lies in ${path.posix.dirname(legacy.path)}, a versioned k3s bin dir of the layout before data/cni, but containerd looks up plugins in ${where} only: after the k3s upgrade, pods fail with: failed to find plugin "${plugin}" in path [${runtime.binDirs.join(' ')}]`,
       fix: `install ${plugin} into ${runtime.binDirs[0]} (the default K3sCniPaths, without legacyVersionedBinDir, makes the chart's installer do so)`,
     })];
   }
@@ -87,13 +87,13 @@ function checkPlugin(node: NodeFacts, plugin: string, users: string, isMultus: b
   if (standard && isMultus) {
     return [finding('multus-binary-wrong-dir', Severity.ERROR, {
       path: standard.path,
-      message: `${plugin} was installed into ${facts.STANDARD_BIN_DIR}, but containerd looks up plugins in ${where} only: every pod fails with "failed to find plugin \\"${plugin}\\" in path [${runtime.binDirs.join(' ')}]"`,
+      message: `${plugin} was installed into ${facts.STANDARD_BIN_DIR}, but containerd looks up plugins in ${where} only: every pod fails with: failed to find plugin "${plugin}" in path [${runtime.binDirs.join(' ')}]`,
       fix: `install Multus with the node's layout (K3sCniPaths), so that its installer writes into ${runtime.binDirs[0]}; then remove ${standard.path}`,
     })];
   }
   return [finding(isMultus ? 'multus-binary-missing' : 'plugin-missing', Severity.ERROR, {
     path: path.posix.join(runtime.binDirs[0] ?? facts.STANDARD_BIN_DIR, plugin),
-    message: `${plugin}, which ${users} runs, is not in ${where}${standard ? ` (it is in ${facts.STANDARD_BIN_DIR}, which containerd does not search)` : ''}: pods fail with "failed to find plugin \\"${plugin}\\""`,
+    message: `${plugin}, which ${users} runs, is not in ${where}${standard ? ` (it is in ${facts.STANDARD_BIN_DIR}, which containerd does not search)` : ''}: pods fail with: failed to find plugin "${plugin}" in path [${runtime.binDirs.join(' ')}]`,
     fix: isMultus
       ? 'check the Multus daemon pod\'s install init container on this node (its logs), and that it installs into the bin dir above'
       : `add a network of that type to the chart with the node's layout, whose installer puts ${plugin} into ${runtime.binDirs[0]}; or install it there by hand on every node`,
