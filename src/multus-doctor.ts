@@ -15,7 +15,7 @@ export enum DoctorOutputFormat {
 }
 
 /** An image with Node.js and npx, pinned by its exact tag (Docker Hub's official `node` image). */
-export const DOCTOR_DEFAULT_IMAGE = 'node:20.18.0-alpine3.20';
+export const DOCTOR_DEFAULT_IMAGE = 'node:24.22.3-alpine';
 /** Where the doctor pod sees the host's root. */
 export const DOCTOR_HOST_ROOT = '/host';
 const NETWORKS_DIR = '/etc/multus-doctor';
@@ -29,8 +29,8 @@ export interface MultusDoctorProps {
    */
   readonly nodeName?: string;
   /**
-   * An image with Node.js 20 or later and `npx`, pinned by an exact tag or a digest.
-   * @default 'node:20.18.0-alpine3.20'
+   * An image with Node.js (20, 22 or 24, the lines this library is tested on) and `npx`, pinned by an exact tag or a digest.
+   * @default 'node:24.22.3-alpine'
    */
   readonly image?: string;
   /**

@@ -27,7 +27,7 @@ describe('MultusDoctor', () => {
     expect(pod.nodeName).toBe('node1');
     expect(pod.restartPolicy).toBe('Never');
     const c = pod.containers[0];
-    expect(c.image).toBe('node:20.18.0-alpine3.20');
+    expect(c.image).toBe('node:24.22.3-alpine');
     expect(c.command).toEqual(['npx', '--yes', `cdk8s-multus@${VERSION}`, 'doctor', '--root', '/host', '--format', 'text', '--manifests', '/etc/multus-doctor/networks.yaml']);
     expect(c.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(c.volumeMounts[0]).toEqual({ mountPath: '/host', mountPropagation: 'HostToContainer', name: 'host-root', readOnly: true });

@@ -50,7 +50,8 @@ export function checkConfDir(node: NodeFacts): DoctorFinding[] {
     }));
   }
   if (!multus) {
-    if (renamed.length === 0 && elsewhere.length === 0 && first) {
+    // An invalid first file fails the whole load, reported above; Multus's absence would be a second word for it.
+    if (renamed.length === 0 && elsewhere.length === 0 && first && !first.invalid) {
       out.push(finding('multus-config-missing', Severity.ERROR, {
         path: dir,
         message: `no Multus config (type ${facts.MULTUS_SHIM} or ${facts.MULTUS_THIN_PLUGIN}) in ${dir}: containerd runs ${first.name} alone and pods get no extra networks`,
