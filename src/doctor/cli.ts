@@ -27,6 +27,7 @@ options:
                       DHCP daemon and Whereabouts config the node must have (repeatable)
   --format text|json
   --layout            print the K3sCniPaths or StandardCniPaths this node needs, as TypeScript
+                      (exit 0 whatever the findings; run without it for those)
   -h, --help
 
 exit codes: 0 healthy, 1 problems found, 2 the node (or a file of it) could not be read`;
@@ -74,6 +75,8 @@ export function doctorMain(args: string[], io: DoctorIo): number {
     io.stdout(text(report));
   }
   for (const u of report.unreadable) io.stderr(`cdk8s-multus doctor: cannot read ${u}\n`);
+  // --layout answers what the node is, not whether it is healthy: its findings are not printed.
+  if (options.layout) return report.unreadable.length > 0 ? 2 : 0;
   return exitCodeOf(report);
 }
 
