@@ -59,7 +59,7 @@ describe('healthy nodes are reported clean', () => {
     expect(node.report()).toMatchObject({ code: 0, findings: [] });
     // A dangling link behind k3s's absolute data/current link is still found.
     const legacy = healthyK3sNode().write(`${DATA}/agent/etc/containerd/config.toml`, k3sContainerdConfig(DATA, `${DATA}/data/current/bin`));
-    for (const p of ['flannel', 'portmap', 'bandwidth', 'multus-shim', 'macvlan', 'static']) legacy.binary(`${DATA}/data/${RELEASE}/bin/${p}`);
+    for (const p of ['flannel', 'bridge', 'host-local', 'portmap', 'bandwidth', 'multus-shim', 'macvlan', 'static']) legacy.binary(`${DATA}/data/${RELEASE}/bin/${p}`);
     legacy.link(`${DATA}/data/${RELEASE}/bin/tuning`, `${DATA}/data/gone/bin/cni`);
     expect(legacy.report().ids).toEqual(['k3s-legacy-bin-dir', 'symlink-dangling']);
   });
@@ -107,6 +107,12 @@ describe('node states made on purpose, each found and named', () => {
     expect(r.ids).toEqual(['plugin-missing']);
     expect(r.findings[0].message).toContain('macvlan, which NAD default/lan runs');
     expect(r.code).toBe(1);
+  });
+
+  test('plugin-missing: bridge, which flannel delegates to, gone from data/cni', () => {
+    const r = healthyK3sNode().remove(`${K3S_BIN}/bridge`).report();
+    expect(r.ids).toEqual(['plugin-missing']);
+    expect(r.findings[0].message).toContain('bridge, which 10-flannel.conflist runs');
   });
 
   test('kubeconfig-admin: the thin plugin\'s kubeconfig is a copy of k3s.yaml', () => {
@@ -167,7 +173,7 @@ describe('node states made on purpose, each found and named', () => {
 
   test('k3s-legacy-bin-dir: containerd still uses data/current/bin (a warning: it moves on upgrade)', () => {
     const node = healthyK3sNode().write(`${DATA}/agent/etc/containerd/config.toml`, k3sContainerdConfig(DATA, `${DATA}/data/current/bin`));
-    for (const p of ['flannel', 'portmap', 'bandwidth', 'multus-shim', 'macvlan', 'static']) node.binary(`${DATA}/data/${RELEASE}/bin/${p}`);
+    for (const p of ['flannel', 'bridge', 'host-local', 'portmap', 'bandwidth', 'multus-shim', 'macvlan', 'static']) node.binary(`${DATA}/data/${RELEASE}/bin/${p}`);
     const r = node.report();
     expect(r.ids).toEqual(['k3s-legacy-bin-dir']);
     expect(r.code).toBe(0);
