@@ -88,6 +88,27 @@ test.each([
   }
 });
 
+test('attachment: one fixed-address network attached to two single-pod workloads, and one requested IP on two pods', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const fixed = new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
+  const range = new MacvlanNetwork(chart, 'Range', { master: 'eth1', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.2.0/24' }] }), capabilities: { ips: true } });
+  const pod = (id: string) => new kplus.Pod(chart, id, { containers: [{ image: 'busybox:1.36.1' }] });
+  const a = pod('A');
+  const b = pod('B');
+  fixed.attachTo(a);
+  range.attachTo(a, { ips: ['192.168.2.10/24'] });
+  range.attachTo(b, { ips: ['192.168.2.11/24'] });
+  expect(synthErrors(chart)).toEqual([]);
+  fixed.attachTo(b);
+  range.attachTo(pod('C'), { ips: ['192.168.2.10/24'] });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['attachment']);
+  expect(errors).toHaveLength(2);
+  expect(errors.find((e) => e.includes('the fixed address of network default/fixed'))).toMatch(/is already held by Pod default\/test-a-c8[0-9a-f]*: two pods would carry the same address/);
+  expect(errors.find((e) => e.includes('the requested IP 192.168.2.10/24'))).toContain('Fix: request a different address for each workload');
+});
+
 test('attachment: a network of another namespace while Multus runs with namespaceIsolation', () => {
   const chart = Testing.chart();
   new MultusThick(chart, 'Multus', { namespaceIsolation: true, globalNamespaces: ['shared'] });
