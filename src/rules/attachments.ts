@@ -1,5 +1,5 @@
 // The rules on attachments of pods and KubeVirt VMs to networks.
-import { attachmentProblem, networkFacts, rolloutSurge } from '../_attachment';
+import { attachmentProblem, JOB_PODS, networkFacts, rolloutSurge } from '../_attachment';
 import { asArray, asText, parseJson } from '../_json';
 import { defineRule, Report } from './_define';
 import { parsedConfig } from './_helpers';
@@ -17,7 +17,11 @@ function manifestPods(o: Obj): number | string {
     case 'Pod': return 1;
     case 'Deployment': case 'StatefulSet': case 'ReplicaSet': return typeof spec.replicas === 'number' ? spec.replicas : 1;
     case 'DaemonSet': return 'one pod per node';
-    case 'Job': return (spec.parallelism ?? 1) === 1 && (spec.completions ?? 1) === 1 ? 1 : 'several pods';
+    // One pod at a time only when a replacement waits for the old pod to be gone: podReplacementPolicy
+    // Failed (the default with a podFailurePolicy; TerminatingOrFailed otherwise, kubernetes v1.37
+    // pkg/apis/batch/v1/defaults.go), and no parallelism.
+    case 'Job': return (spec.parallelism ?? 1) === 1 && (spec.podReplacementPolicy ?? (spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed')) === 'Failed'
+      ? 1 : JOB_PODS;
     default: return 'pods of successive runs';
   }
 }

@@ -164,7 +164,9 @@ test('bridge-gateway: two networks giving one bridge different gateways; one gat
 
 test('nad-ipam: an invalid CIDR is reported with the form to write', () => {
   const { report } = json(['--node-plugins', 'macvlan', tempFile('nad.json', JSON.stringify({
-    apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'lan' },
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'lan' },
     spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.300.0/24' }]] } }) },
   }))]);
   const f = report.findings.find((x: any) => x.ruleId === 'nad-ipam');
