@@ -85,3 +85,12 @@ export function guardChart(): Docs {
       .attachTo(client(chart), { interface: 'lan0', guard: true, guardTimeout: Duration.seconds(6) });
   });
 }
+
+/** The README example with MultusConfigLifetime.PERSISTENT: the library writes 00-multus.conf, which outlives the daemon. */
+export function persistentChart(): Docs {
+  return synth('k3s-persistent', (chart, paths) => {
+    new lib.MultusThick(chart, 'Multus', { paths, configLifetime: lib.MultusConfigLifetime.PERSISTENT });
+    new lib.MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lib.Ipam.fixedAddress('192.168.1.204/24', { gateway: '192.168.1.1' }) })
+      .attachTo(client(chart), { interface: 'lan0' });
+  });
+}
