@@ -297,7 +297,7 @@ export const multusConfigFile = defineRule({
     const pod = tryPod(value);
     const mount = pod && d.mounts.mountAt(pod);
     const where = !pod ? 'it is not even an absolute path' : !mount ? `and ${pod} lies under no volumeMount of container "${d.container.name}", so the daemon has nothing to copy`
-      : `the file is copied into cniConfigDir (and never removed), but then`;
+      : 'the file is copied into cniConfigDir (and never removed), but then';
     return report(holder(d), {
       field: configField('multusConfigFile'),
       found: JSON.stringify(value),
