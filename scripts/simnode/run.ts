@@ -675,13 +675,17 @@ async function restarts(lab: string, cache: Cache, cluster: Cluster): Promise<vo
   await stage('restarts: daemon down after SIGTERM: a new pod\'s ADD fails with the shim\'s error (not flannel alone)', () => {
     console.log(`  ADD: ${addFails(waiting)}`);
   });
-  await stage('restarts: rollout: the new daemon pod\'s init containers rewrite the same file, the daemon starts, the retried ADD gets lan0', async () => {
+  await stage('restarts: rollout: the new daemon pod\'s init containers rewrite the same file, the daemon starts, the retried ADD gets lan0 and the guard passes', async () => {
     await kubelet.runInitContainers();
     expect(fs.readFileSync(confFile).equals(before), '00-multus.conf rewritten with the same bytes');
     daemon = await daemonUp('the daemon back');
     waiting = retried(waiting, 'after SIGTERM');
     const eth0 = podAddresses(waiting).eth0 ?? [];
     expect(eth0.some((a) => Number(a.split('/')[0].split('.')[3]) >= 200), `eth0 from the rewritten primary config, read at ADD time through clusterNetwork (got ${eth0.join(', ')})`);
+    // The attachment guard, kept from the DAEMON lifetime, passes for the retried pod.
+    const spec = JSON.parse(cluster.kubectl('get', 'pod', waiting.name, '-n', ns, '-o', 'json')).spec;
+    await new Kubelet(node.ctx, { name: waiting.name, namespace: ns, netns: waiting.netnsHost, spec }).runInitContainers();
+    console.log(`  guard: ${tail(path.join(node.ctx.lab, 'logs', `${waiting.name}_multus-guard.log`), 1) || 'exited 0'}`);
     cleanup(waiting);
   });
   await stage('restarts: SIGKILL, and a pod created meanwhile: its ADD waits in the shim (up to 60 s) while the daemon restarts, then gets lan0', async () => {

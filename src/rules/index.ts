@@ -12,7 +12,8 @@ import { whereaboutsConfig, whereaboutsMounts } from './whereabouts';
 /** Every rule, in the order findings are reported: a new rule is written in its subject's file and listed here. */
 export const RULES: Rule[] = [
   daemonConfigMounted, podPathMounted, podPathMeaning, binDirSamePath, installTarget, socketDir, logFile,
-  thickKubeconfig, forceCniVersion, daemonConfigValid, multusConfigFile, persistentMultusConfig, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig,
+  thickKubeconfig, forceCniVersion, daemonConfigValid, multusConfigFile, persistentMultusConfig, daemonPod, netnsVisible,
+  imagePinned, nadCrd, nadConfig,
   pluginAvailable, nadIpam, networkNameUnique, networkOverlap, bridgeGateway, macvtapResource, dhcpDaemon, thinPaths, thinCniVersion,
   thinCniConfDir, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour, whereaboutsMounts,
   whereaboutsConfig, objectName, objectUnique, doctorRoot,
