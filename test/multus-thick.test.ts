@@ -356,5 +356,7 @@ describe('configLifetime', () => {
     const noCaps = new K3sCniPaths(chart, 'b', { primaryCni: PrimaryCni.external({ name: 'cilium', configFileName: '05-cilium.conflist' }) });
     expect(() => new MultusThick(chart, 'm2', { paths: noCaps, configLifetime: MultusConfigLifetime.PERSISTENT }))
       .toThrow(/does not know the capabilities/);
+    expect(() => PrimaryCni.external({ name: 'cilium', capabilities: ['port mappings'] }))
+      .toThrow('PrimaryCni.external: capabilities entry "port mappings" is not a CNI capability name such as "portMappings" or "bandwidth"');
   });
 });

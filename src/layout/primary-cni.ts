@@ -65,6 +65,11 @@ export class PrimaryCni {
     if (options.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(options.cniVersion)) {
       throw new Error(`PrimaryCni.external: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(options.cniVersion)}`);
     }
+    for (const c of options.capabilities ?? []) {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c)) {
+        throw new Error(`PrimaryCni.external: capabilities entry ${JSON.stringify(c)} is not a CNI capability name such as "portMappings" or "bandwidth"`);
+      }
+    }
     for (const p of options.plugins ?? []) {
       const problem = pluginNameProblem(p);
       if (problem) throw new Error(`PrimaryCni.external: plugins entry ${problem}`);

@@ -296,13 +296,14 @@ export const multusConfigFile = defineRule({
     const value = d.config!.multusConfigFile;
     const pod = tryPod(value);
     const mount = pod && d.mounts.mountAt(pod);
-    const where = !pod ? 'it is not even an absolute path' : !mount ? `and ${pod} lies under no volumeMount of container "${d.container.name}", so the daemon has nothing to copy`
-      : 'the file is copied into cniConfigDir (and never removed), but then';
+    const besides = !pod ? '; besides, the value is not an absolute path'
+      : !mount ? `; besides, ${pod} lies under no volumeMount of container "${d.container.name}", so the daemon has nothing to copy` : '';
     return report(holder(d), {
       field: configField('multusConfigFile'),
       found: JSON.stringify(value),
       expected: '"auto"',
-      message: `the daemon copies a given config file and returns from main right after starting its server (cmd/multus-daemon/main.go: only "auto" starts the config manager that main waits for), so it exits 0 at once and restarts forever; ${where}`,
+      message: 'the v4.3.0 daemon copies a given config file into cniConfigDir and returns from main right after starting its server '
+        + `(cmd/multus-daemon/main.go: only "auto" starts the config manager that main waits for), so it exits 0 at once and restarts forever${besides}`,
       fix: 'set multusConfigFile to "auto"; to keep 00-multus.conf across restarts use MultusThick\'s configLifetime: MultusConfigLifetime.PERSISTENT, which writes it from an init container and points the daemon\'s own copy at a scratch dir',
     });
   }),
@@ -386,7 +387,8 @@ function judgeShimConfig(m: Model, d: ThickDaemon, text: string, report: Report)
   }
   const daemonVersion = d.config!.cniVersion;
   if (typeof conf.cniVersion !== 'string' || cniVersionProblem(conf.cniVersion)) {
-    out.push(f('cniVersion', JSON.stringify(conf.cniVersion), `one of ${facts.CNI_VERSIONS.join(', ')}`, `${cniVersionProblem(String(conf.cniVersion)) ?? 'cniVersion is missing'}: containerd refuses the config`, `set cniVersion to ${JSON.stringify(daemonVersion ?? '0.3.1')}`));
+    const problem = typeof conf.cniVersion === 'string' ? cniVersionProblem(conf.cniVersion) : 'cniVersion is missing or not a string';
+    out.push(f('cniVersion', JSON.stringify(conf.cniVersion), `one of ${facts.CNI_VERSIONS.join(', ')}`, `${problem}: containerd refuses the config`, `set cniVersion to ${JSON.stringify(daemonVersion ?? '0.3.1')}`));
   } else if (typeof daemonVersion === 'string' && conf.cniVersion !== daemonVersion) {
     out.push(f('cniVersion', JSON.stringify(conf.cniVersion), JSON.stringify(daemonVersion), `the daemon config's cniVersion is ${daemonVersion}, which the daemon writes into the config it generates and applies to every request; this file says ${conf.cniVersion}`, `set cniVersion to ${JSON.stringify(daemonVersion)}`));
   }
@@ -400,6 +402,14 @@ function judgeShimConfig(m: Model, d: ThickDaemon, text: string, report: Report)
     out.push(f('daemonSocketDir', `${JSON.stringify(conf.daemonSocketDir)}${conf.daemonSocketDir === undefined ? ` (the shim's default ${facts.MULTUS_DEFAULT_SOCKET_DIR})` : ''}`, `${socketHost}, where the daemon listens`,
       `multus-shim on the host dials ${shimDir}/${facts.MULTUS_SOCKET_FILE}, but the daemon's socketDir ${socket.value} is host ${socketHost}: every pod's ADD fails even with the daemon up`,
       `set daemonSocketDir to "${socketHost}" (or leave it out when that is ${facts.MULTUS_DEFAULT_SOCKET_DIR})`));
+  }
+  // containerd passes runtime config (hostPort mappings, bandwidth) only for capabilities this file declares.
+  const declared = typeof conf.capabilities === 'object' && conf.capabilities !== null ? conf.capabilities : {};
+  const lacking = (m.layout.primaryNetworkCapabilities ?? []).filter((c) => declared[c] !== true);
+  if (lacking.length > 0) {
+    out.push(f('capabilities', JSON.stringify(conf.capabilities ?? null), `${lacking.map((c) => `"${c}": true`).join(', ')} among them`,
+      `the primary network's config declares ${lacking.join(', ')}, which the daemon copies into the config it generates; without them containerd passes no ${lacking.join(' or ')} runtime config, and hostPort mappings or bandwidth limits of pods are silently ignored`,
+      `add ${lacking.map((c) => `"${c}": true`).join(', ')} to capabilities`));
   }
   // clusterNetwork is read by the daemon, in its container, at every ADD.
   const primary = m.layout.primaryNetworkConfigFile;

@@ -286,6 +286,17 @@ describe('persistent-multus-config', () => {
     expect(errors).toContain('Fix: set clusterNetwork to "/host/var/lib/rancher/k3s/agent/etc/cni/net.d/10-flannel.conflist"');
   });
 
+  test('persistent-multus-config: the primary network\'s capabilities left out, so hostPort mappings are dropped', () => {
+    const { chart, multus } = persistent();
+    patchShimConfig(multus, (c) => {
+      delete c.capabilities.portMappings;
+    });
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain('data["00-multus.conf"].capabilities');
+    expect(errors[0]).toContain('Fix: add "portMappings": true to capabilities');
+  });
+
   test('persistent-multus-config: the same mistakes found by lint on YAML', () => {
     const objects = Testing.synth(persistent().chart);
     const cm = objects.find((o: any) => o.kind === 'ConfigMap');
