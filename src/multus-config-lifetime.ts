@@ -1,10 +1,11 @@
 /**
  * Who writes Multus's `00-multus.conf` into the node's CNI config dir, and so how long it stays.
  *
- * While that file is absent containerd uses the primary network's config and pods start without
+ * While that file is absent, containerd uses the primary network's config, and pods start without
  * their secondary networks, silently (multus-cni issues #1527, #1387). While it is present and
- * the daemon is down, every pod's ADD fails (multus-shim cannot reach the daemon's socket) and
- * kubelet retries it: the pod waits, loudly, until the daemon is back.
+ * the daemon is down, multus-shim waits up to 60 s for the daemon's socket in each pod's ADD. The
+ * ADD then succeeds if the daemon is back, and fails otherwise, and kubelet retries it: the pod
+ * waits, loudly, until the daemon is back.
  */
 export enum MultusConfigLifetime {
   /**

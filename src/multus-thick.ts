@@ -117,8 +117,9 @@ export interface MultusThickProps extends NodeDaemonProps {
    * `DAEMON`: the daemon generates it at start and deletes it at every graceful stop, so pods
    * created during a rollout, restart or upgrade start on the primary network alone, silently;
    * removing the DaemonSet cleans the node. `PERSISTENT`: the library ships the same content in
-   * the ConfigMap and an init container writes it; it stays across restarts and upgrades, so pods
-   * created meanwhile fail their ADD and are retried until the daemon is back, and it stays after
+   * the ConfigMap and an init container writes it; it stays across restarts and upgrades, so the
+   * ADD of a pod created meanwhile waits up to 60 s for the daemon, then fails and is retried until
+   * the daemon is back, and it stays after
    * the DaemonSet is removed until it is deleted from each node (see the README). Needs a layout
    * whose primary network's config file and capabilities are known (k3s's flannel is).
    * @default MultusConfigLifetime.DAEMON
