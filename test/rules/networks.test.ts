@@ -116,7 +116,7 @@ test('network-overlap: a fixed address inside another network\'s range on the sa
 });
 
 test('network-overlap: a macvlan and an ipvlan network on one master, and Whereabouts ranges, judged by the lint command', () => {
-  const nad = (name: string, config: any) => ({
+  const nadOf = (name: string, config: any) => ({
     apiVersion: 'k8s.cni.cncf.io/v1',
     kind: 'NetworkAttachmentDefinition',
     metadata: { name },
@@ -129,17 +129,17 @@ test('network-overlap: a macvlan and an ipvlan network on one master, and Wherea
     objects.map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'network-overlap').map((f: any) => f.message);
   // Two plugins, one LAN: compared.
   expect(overlaps(
-    nad('mac', { type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }]] } }),
-    nad('ipv', { type: 'ipvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.120/24' }] } }),
+    nadOf('mac', { type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }]] } }),
+    nadOf('ipv', { type: 'ipvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.120/24' }] } }),
   )).toEqual([expect.stringContaining('on master eth0, default/ipv hands out 192.168.1.120/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.150 of default/mac')]);
   // A Whereabouts range over a fixed address of another network.
   expect(overlaps(
-    nad('wa', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }),
-    nad('fixed', { type: 'macvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.7/24' }] } }),
+    nadOf('wa', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }),
+    nadOf('fixed', { type: 'macvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.7/24' }] } }),
   )).toHaveLength(1);
   // Two Whereabouts networks of one pool share its allocations; another network_name is another pool.
-  expect(overlaps(nad('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }), nad('wa2', { type: 'ipvlan', ipam: whereabouts('192.168.1.0/24') }))).toEqual([]);
-  expect(overlaps(nad('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'a') }), nad('wa2', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'b') }))).toHaveLength(1);
+  expect(overlaps(nadOf('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }), nadOf('wa2', { type: 'ipvlan', ipam: whereabouts('192.168.1.0/24') }))).toEqual([]);
+  expect(overlaps(nadOf('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'a') }), nadOf('wa2', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'b') }))).toHaveLength(1);
 });
 
 test('network-overlap: disjoint ranges and addresses on one master pass', () => {
