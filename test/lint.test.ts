@@ -21,7 +21,7 @@ describe('cdk8s-multus lint on upstream manifests', () => {
     expect(ruleIds(report)).toEqual(['bin-dir-same-path', 'image-pinned', 'install-target', 'plugin-available', 'pod-path-meaning']);
     const cniConfigDir = report.findings.find((f: any) => f.field.endsWith('cniConfigDir'));
     expect(cniConfigDir.source).toBe(`${thick}:105`); // the ConfigMap document starts at line 105
-    expect(report.summary).toEqual({ errors: 7, warnings: 0, objects: 6, layout: 'k3s' });
+    expect(report.summary).toEqual({ errors: 7, warnings: 0, suppressed: 0, notJudged: 0, objects: 6, layout: 'k3s' });
   });
 
   test('the thick manifest judged for the standard layout reports no path errors', () => {
@@ -277,7 +277,7 @@ describe('no crash, no hang, bounded reads (each class found by fuzzing, shown f
   });
 
   test('an internal error is exit 3 and one line naming the input, never a stack trace', () => {
-    const spy = jest.spyOn(MultusRules, 'check').mockImplementation(() => {
+    const spy = jest.spyOn(MultusRules, 'judge').mockImplementation(() => {
       throw new TypeError('boom\n    at somewhere');
     });
     try {

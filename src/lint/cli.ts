@@ -5,7 +5,7 @@ import { MAX_DEPTH, parseJson, plainData } from '../_json';
 import * as facts from '../cni/facts';
 import { pluginNameProblem } from '../cni/plugins';
 import { ICniNodeLayout, K3sLayout, StandardLayout } from '../layout';
-import { Finding, ManifestObject, Severity } from '../rules/finding';
+import { ManifestObject, Severity, Verdict } from '../rules/finding';
 import { MultusRules } from '../rules/multus-rules';
 
 /** Where the command writes. */
@@ -78,13 +78,14 @@ export function main(args: string[], io: Io): number {
     // An input that cannot be read is reported, and every other input is still judged.
     const unreadable: string[] = [];
     const objects = options.inputs.flatMap((input) => readInput(input, io, unreadable));
-    let findings: Finding[];
+    let verdict: Verdict;
     try {
-      findings = MultusRules.check(objects, layout);
+      verdict = MultusRules.judge(objects, layout);
     } catch (e) {
       return internalError(io, culprit(options.inputs, objects, layout), e);
     }
-    io.stdout(render(options.format, findings, objects.length, layout));
+    const findings = verdict.findings;
+    io.stdout(render(options.format, verdict, objects.length, layout));
     for (const problem of unreadable) io.stderr(`cdk8s-multus: ${problem}\n`);
     if (unreadable.length > 0) return 2;
     return findings.some((f) => f.severity === Severity.ERROR || options.failOn === 'warning') ? 1 : 0;
@@ -108,7 +109,7 @@ function internalError(io: Io, where: string, e: unknown): number {
 function culprit(inputs: string[], objects: ManifestObject[], layout: ICniNodeLayout): string {
   for (const o of objects) {
     try {
-      MultusRules.check([o], layout);
+      MultusRules.judge([o], layout);
     } catch {
       return o.source ?? inputs.join(', ');
     }
@@ -362,25 +363,42 @@ function parseText(name: string, text: string, kind: 'manifest' | 'cni'): Manife
   return out;
 }
 
-function render(format: Options['format'], findings: Finding[], objectCount: number, layout: ICniNodeLayout): string {
+function render(format: Options['format'], verdict: Verdict, objectCount: number, layout: ICniNodeLayout): string {
+  const { findings, suppressed, notJudged } = verdict;
   const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warnings = findings.length - errors;
-  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${objectCount} object${objectCount === 1 ? '' : 's'} (layout ${layout.layoutName}: ${layout.confDir}, ${layout.binDir})`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const extra = [suppressed.length > 0 ? `, ${suppressed.length} suppressed` : '', notJudged.length > 0 ? `, ${notJudged.length} not judged` : ''].join('');
+  const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${extra} in ${plural(objectCount, 'object')} ` +
+    `(layout ${layout.layoutName}: ${layout.confDir}, ${layout.binDir})`;
   if (format === 'json') {
-    return JSON.stringify({ findings, summary: { errors, warnings, objects: objectCount, layout: layout.layoutName } }, undefined, 2) + '\n';
+    return JSON.stringify({
+      findings,
+      suppressed,
+      notJudged,
+      summary: { errors, warnings, suppressed: suppressed.length, notJudged: notJudged.length, objects: objectCount, layout: layout.layoutName },
+    }, undefined, 2) + '\n';
   }
-  if (format === 'sarif') return JSON.stringify(sarif(findings), undefined, 2) + '\n';
-  const lines = findings.map((f) => {
-    const ns = f.namespace ? `${f.namespace}/` : '';
-    return `${f.source ?? '-'}: ${f.severity} ${f.ruleId}: ${f.kind} ${ns}${f.name} ${f.field}\n` +
-      `  ${f.message}\n  found:    ${f.found}\n  expected: ${f.expected}\n  fix:      ${f.fix}`;
-  });
+  if (format === 'sarif') return JSON.stringify(sarif(verdict), undefined, 2) + '\n';
+  const where = (f: { namespace?: string; name: string; kind: string }) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name}`;
+  const lines = findings.map((f) => `${f.source ?? '-'}: ${f.severity} ${f.ruleId}: ${where(f)} ${f.field}\n` +
+    `  ${f.message}\n  found:    ${f.found}\n  expected: ${f.expected}\n  fix:      ${f.fix}`);
+  if (suppressed.length > 0) {
+    lines.push('suppressed:', ...suppressed.map((f) => `  ${f.source ?? '-'}: ${f.severity} ${f.ruleId}: ${where(f)} ${f.field}: ${f.message}\n    reason: ${f.reason}`));
+  }
+  if (notJudged.length > 0) {
+    lines.push('not judged:', ...notJudged.map((n) => `  ${n.source ?? '-'}: ${n.ruleId}: ${where(n)} ${n.field}\n    ${n.missing}`));
+  }
   return [...lines, summary].join('\n') + '\n';
 }
 
 /** SARIF 2.1.0, so that code-scanning UIs show findings at their file and line. */
-function sarif(findings: Finding[]): any {
+function sarif({ findings, suppressed, notJudged }: Verdict): any {
   const rules = MultusRules.all;
+  const location = (source: string | undefined) => {
+    const [file, line] = splitSource(source);
+    return file ? [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: line } } }] : [];
+  };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -397,16 +415,26 @@ function sarif(findings: Finding[]): any {
           })),
         },
       },
-      results: findings.map((f) => {
-        const [file, line] = splitSource(f.source);
-        return {
-          ruleId: f.ruleId,
-          ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
-          level: f.severity === Severity.ERROR ? 'error' : 'warning',
-          message: { text: `${f.kind} ${f.namespace ? f.namespace + '/' : ''}${f.name} ${f.field}: ${f.message}. Found: ${f.found}. Expected: ${f.expected}. Fix: ${f.fix}.` },
-          locations: file ? [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: line } } }] : [],
-        };
-      }),
+      // A suppressed finding stays a result, with the suppression and its reason (SARIF 2.1.0 §3.35).
+      results: [...findings, ...suppressed].map((f) => ({
+        ruleId: f.ruleId,
+        ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
+        level: f.severity === Severity.ERROR ? 'error' : 'warning',
+        message: { text: `${f.kind} ${f.namespace ? f.namespace + '/' : ''}${f.name} ${f.field}: ${f.message}. Found: ${f.found}. Expected: ${f.expected}. Fix: ${f.fix}.` },
+        locations: location(f.source),
+        ...('reason' in f ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: (f as any).reason }] } : {}),
+      })),
+      // What could not be judged is not a result about the code but about the run: a tool
+      // notification (SARIF 2.1.0 §3.58), level "note", which code-scanning never counts as a failure.
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: notJudged.map((n) => ({
+          associatedRule: { id: n.ruleId, index: rules.findIndex((r) => r.id === n.ruleId) },
+          level: 'note',
+          message: { text: `not judged: ${n.kind} ${n.namespace ? n.namespace + '/' : ''}${n.name} ${n.field}: ${n.missing}` },
+          locations: location(n.source),
+        })),
+      }],
     }],
   };
 }

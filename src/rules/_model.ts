@@ -79,7 +79,12 @@ export class Model {
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
 
-  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout) {
+  /**
+   * @param input the objects to judge
+   * @param layout the node layout they are meant for
+   * @param suppressible the ids of the rules of the engine that suppression annotations may name
+   */
+  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout, public readonly suppressible: readonly string[] = []) {
     this.objects = input
       .filter((o) => o && typeof o.manifest === 'object' && o.manifest !== null && typeof o.manifest.kind === 'string')
       .map((o) => ({

@@ -6,6 +6,7 @@ import { kubeconfigWriter } from './kubeconfigs';
 import { bridgeGateway, macvtapResource, nadConfig, nadCrd, nadIpam, networkNameUnique, networkOverlap, pluginAvailable } from './networks';
 import { daemonPod, dhcpDaemon, installTarget, netnsVisible, oneFlavour } from './node-daemons';
 import { objectName, objectUnique } from './objects';
+import { suppressionValid } from './suppressions';
 import { thinCniConfDir, thinCniVersion, thinPaths } from './thin';
 import { whereaboutsConfig, whereaboutsMounts } from './whereabouts';
 
@@ -15,5 +16,5 @@ export const RULES: Rule[] = [
   thickKubeconfig, forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig,
   pluginAvailable, nadIpam, networkNameUnique, networkOverlap, bridgeGateway, macvtapResource, dhcpDaemon, thinPaths, thinCniVersion,
   thinCniConfDir, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour, whereaboutsMounts,
-  whereaboutsConfig, objectName, objectUnique,
+  whereaboutsConfig, objectName, objectUnique, suppressionValid,
 ];
