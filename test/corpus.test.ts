@@ -32,6 +32,13 @@ describe.each(Object.entries(baseline))('%s', (file, expected) => {
       warnings: report.summary.warnings,
       objects: report.summary.objects,
       rules: tally(report.findings),
-    }).toEqual({ errors: expected.errors, warnings: expected.warnings, objects: expected.objects, rules: [...expected.rules].sort() });
+      notJudged: tally(report.notJudged),
+    }).toEqual({
+      errors: expected.errors,
+      warnings: expected.warnings,
+      objects: expected.objects,
+      rules: [...expected.rules].sort(),
+      notJudged: expected.notJudged,
+    });
   });
 });

@@ -48,10 +48,17 @@ describe('cdk8s-multus lint on upstream manifests', () => {
       metadata: { name: 'lan' },
       spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.5/24' }] } }) },
     }));
-    const missing = json([nad]).report.findings.filter((f: any) => f.ruleId === 'plugin-available');
-    expect(missing.map((f: any) => f.found).sort()).toEqual(['macvlan', 'static']);
+    // A NAD alone, with nothing that installs plugins: what the nodes carry is not known.
+    const alone = json([nad]);
+    expect(alone.code).toBe(0);
+    expect(alone.report.findings).toEqual([]);
+    expect(alone.report.notJudged.map((n: any) => [n.ruleId, n.missing.match(/plugin "(\w+)"/)[1]])).toEqual([['plugin-available', 'macvlan'], ['plugin-available', 'static']]);
+    expect(alone.report.notJudged[0].missing).toContain('declare the nodes\' plugins (lint --node-plugins)');
+    // Declared plugins are judged: what is not among them is missing.
+    const missing = json([nad, '--node-plugins', 'macvlan']).report.findings.filter((f: any) => f.ruleId === 'plugin-available');
+    expect(missing.map((f: any) => f.found)).toEqual(['static']);
     // The fix names the option this command has.
-    expect(missing[0].fix).toContain('lint --node-plugins macvlan');
+    expect(missing[0].fix).toContain('lint --node-plugins static');
     expect(json([nad, '--node-plugins', 'macvlan,static']).code).toBe(0);
     expect(json([nad, '--distro', 'standard', '--node-plugins=macvlan,static']).code).toBe(0);
     expect(lint([nad, '--node-plugins', 'mac/vlan']).err).toContain('--node-plugins: "mac/vlan" is not a plugin file name');
@@ -99,8 +106,11 @@ describe('failures seen in the field, each as a fixture, caught by its rule', ()
   test('a CNI config file is judged like the NetworkAttachmentDefinition that would carry it', () => {
     const file = tempFile('20-lan.conflist', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.0/24' }] } }] }));
     const { report } = json([file]);
-    expect(ruleIds(report)).toEqual(['nad-ipam', 'plugin-available']);
+    expect(ruleIds(report)).toEqual(['nad-ipam']);
     expect(report.findings[0].source).toBe(`${file}:1`);
+    // A node's config file alone says nothing of the node's other plugins.
+    expect(report.notJudged.map((n: any) => n.ruleId)).toEqual(['plugin-available', 'plugin-available']);
+    expect(ruleIds(json([file, '--node-plugins', 'macvlan']).report)).toEqual(['nad-ipam', 'plugin-available']);
   });
 });
 

@@ -80,7 +80,8 @@ export function main(args: string[], io: Io): number {
     const objects = options.inputs.flatMap((input) => readInput(input, io, unreadable));
     let verdict: Verdict;
     try {
-      verdict = MultusRules.judge(objects, layout);
+      // Files from elsewhere may be part of a deployment; --node-plugins says what the nodes carry.
+      verdict = MultusRules.judge(objects, layout, { partialInput: true, nodePluginsDeclared: options.nodePlugins.length > 0 });
     } catch (e) {
       return internalError(io, culprit(options.inputs, objects, layout), e);
     }

@@ -52,6 +52,34 @@ export interface ThickDaemon {
   readonly configMap?: Obj;
   /** Why the config could not be found or read, against the object that is wrong. */
   readonly configProblem?: FindingDetails & { readonly holder: Obj };
+  /**
+   * With partial input: the ConfigMap the daemon mounts its config from, which is not in the
+   * input, so nothing that depends on the config can be judged.
+   */
+  readonly configMissing?: { readonly configMapName: string; readonly field: string };
+}
+
+/** How the input is to be taken. */
+export interface ModelOptions {
+  /** The ids of the rules that suppression annotations may name. */
+  readonly suppressible?: readonly string[];
+  /**
+   * Whether the input may be only part of what runs on the nodes (lint on files from elsewhere):
+   * what a rule needs from a missing part is then not judged rather than reported missing. At
+   * synth the app is the whole deployment.
+   */
+  readonly partialInput?: boolean;
+  /** Whether the plugins on the nodes were declared (lint --node-plugins), so that a NAD alone is judged against them. */
+  readonly nodePluginsDeclared?: boolean;
+}
+
+/** A ConfigMap with a daemon-config.json that no Multus daemon of the input reads. */
+export interface LoneDaemonConfig {
+  readonly configMap: Obj;
+  /** The parsed config, when it is a JSON object. */
+  readonly config?: { [key: string]: any };
+  /** Why it could not be read, when it could not. */
+  readonly problem?: string;
 }
 
 /** Everything the rules look at, derived once from the input. */
@@ -79,12 +107,20 @@ export class Model {
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
 
+  /** Daemon configs that no daemon of the input reads: judged by what they say alone. */
+  public readonly loneDaemonConfigs: LoneDaemonConfig[] = [];
+  public readonly suppressible: readonly string[];
+  public readonly partialInput: boolean;
+  public readonly nodePluginsDeclared: boolean;
+
   /**
    * @param input the objects to judge
    * @param layout the node layout they are meant for
-   * @param suppressible the ids of the rules of the engine that suppression annotations may name
    */
-  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout, public readonly suppressible: readonly string[] = []) {
+  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout, options: ModelOptions = {}) {
+    this.suppressible = options.suppressible ?? [];
+    this.partialInput = options.partialInput ?? false;
+    this.nodePluginsDeclared = options.nodePluginsDeclared ?? false;
     this.objects = input
       .filter((o) => o && typeof o.manifest === 'object' && o.manifest !== null && typeof o.manifest.kind === 'string')
       .map((o) => ({
@@ -110,6 +146,16 @@ export class Model {
         if (typeof c?.name === 'string') this.readContainer(obj, podSpec, c, i);
       });
     }
+    const read = new Set(this.daemons.map((d) => d.configMap));
+    for (const cm of this.objects) {
+      const text = cm.kind === 'ConfigMap' && !read.has(cm) ? cm.manifest.data?.[facts.MULTUS_DAEMON_CONFIG_KEY] : undefined;
+      if (typeof text === 'string') this.loneDaemonConfigs.push(readLoneConfig(cm, text));
+    }
+  }
+
+  /** Whether the input holds something that puts plugins on the nodes: an installer or a Multus daemon. */
+  public get installsPlugins(): boolean {
+    return this.installers.length > 0 || this.daemons.length > 0 || this.thinDaemons.length > 0;
   }
 
   /** What one container of a pod spec contributes: a daemon, a writer of host files, an installer. */
@@ -196,6 +242,7 @@ export class Model {
         `the ConfigMap volume at ${mount.mountPath} has no file "${file}", which the daemon reads`,
         `add an item { key: "${facts.MULTUS_DAEMON_CONFIG_KEY}", path: "${file}" } to the volume "${mount.volumeName}"`);
     }
+    if (!cm && this.partialInput) return { ...base, configMissing: { configMapName: mount.configMapName, field: `spec.template.spec.volumes (${mount.volumeName})` } };
     if (!cm) {
       return fail(`ConfigMap "${mount.configMapName}"`, `a ConfigMap "${mount.configMapName}" in namespace ${owner.namespace ?? 'default'}`,
         'the daemon config is mounted from a ConfigMap that is not among the objects',
@@ -217,6 +264,17 @@ export class Model {
     }
     return { ...base, config, configMap: cm };
   }
+}
+
+function readLoneConfig(configMap: Obj, text: string): LoneDaemonConfig {
+  let config: unknown;
+  try {
+    config = parseJson(text);
+  } catch (e) {
+    return { configMap, problem: `not valid JSON (${(e as Error).message})` };
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return { configMap, problem: 'not a JSON object' };
+  return { configMap, config: config as { [key: string]: any } };
 }
 
 /** Where each kind that makes pods keeps its pod template (a Pod is its own template). */

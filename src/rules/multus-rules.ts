@@ -26,6 +26,27 @@ export interface RuleInfo {
 }
 
 /**
+ * How `MultusRules.judge` takes its input.
+ */
+export interface JudgeOptions {
+  /**
+   * Whether the objects may be only part of what runs on the nodes, as files linted on their own
+   * are: what a rule needs from a part that is not there (the ConfigMap a DaemonSet mounts, the
+   * plugins, kubeconfig and whereabouts.conf that an installer outside the input puts on the
+   * nodes) is then "not judged" instead of reported missing.
+   * @default false - the objects are the whole deployment, as an app is at synth
+   */
+  readonly partialInput?: boolean;
+  /**
+   * Whether the plugins on the nodes were declared (the layout's extra or available plugins;
+   * `lint --node-plugins`): with partial input, a network's plugins are then judged against the
+   * layout even when nothing in the input installs plugins.
+   * @default false
+   */
+  readonly nodePluginsDeclared?: boolean;
+}
+
+/**
  * The rule engine: the checks that run when an app is synthesized, over manifests of any origin.
  *
  * The rules judge Kubernetes objects as they are written (after any escape-hatch patch), not the
@@ -55,9 +76,10 @@ export class MultusRules {
    * could not tell.
    * @param objects the objects, each in Kubernetes JSON form
    * @param layout the node layout they are meant for
+   * @param options how to take the input (partial or whole)
    */
-  public static judge(objects: ManifestObject[], layout: ICniNodeLayout): Verdict {
-    return judge(new Model(objects, layout, RULE_IDS), RULES);
+  public static judge(objects: ManifestObject[], layout: ICniNodeLayout, options: JudgeOptions = {}): Verdict {
+    return judge(new Model(objects, layout, { ...options, suppressible: RULE_IDS }), RULES);
   }
 
   /**
@@ -76,7 +98,7 @@ export class MultusRules {
    */
   public static judgeManifests(objects: ManifestObject[]): Verdict {
     // The layout is not read by these rules; the model needs one.
-    return judge(new Model(objects, new K3sLayout(), RULE_IDS), RULES.filter((r) => r.layoutIndependent));
+    return judge(new Model(objects, new K3sLayout(), { suppressible: RULE_IDS }), RULES.filter((r) => r.layoutIndependent));
   }
 
   /**
