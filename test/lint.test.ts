@@ -119,7 +119,8 @@ describe('output formats', () => {
 
   test('text: each finding with rule, severity, object, field, found, expected and fix, then a summary', () => {
     const { out } = lint([thick]);
-    expect(out).toContain(`${thick}:105: error pod-path-meaning: ConfigMap kube-system/multus-daemon-config data["daemon-config.json"].cniConfigDir`);
+    // At the field's line and column: the key inside the ConfigMap's JSON text (the ConfigMap starts at line 105).
+    expect(out).toContain(`${thick}:120:9: error pod-path-meaning: ConfigMap kube-system/multus-daemon-config data["daemon-config.json"].cniConfigDir`);
     expect(out).toMatch(/\n {2}found: {4}\/host\/etc\/cni\/net\.d \(host \/etc\/cni\/net\.d\)\n {2}expected: /);
     expect(out.trimEnd().split('\n').pop()).toBe('7 errors, 0 warnings in 6 objects (layout k3s: /var/lib/rancher/k3s/agent/etc/cni/net.d, /var/lib/rancher/k3s/data/cni)');
   });
@@ -135,6 +136,57 @@ describe('output formats', () => {
       expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe(thick);
       expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
     }
+    // Each region is the field's: the daemon's moving image tag at line 158, column 11.
+    const image = run.results.find((r: any) => r.ruleId === 'image-pinned' && r.message.text.includes('containers[0].image'));
+    expect(image.locations[0].physicalLocation.region).toEqual({ startLine: 158, startColumn: 11 });
+  });
+
+  test('json: each finding with the line and column of its field, and the source of its object', () => {
+    const { report } = json([thick]);
+    const binDir = report.findings.find((f: any) => f.ruleId === 'bin-dir-same-path');
+    // binDir is not set: the finding points at the daemon-config.json key that holds the config.
+    expect(binDir).toMatchObject({ source: `${thick}:105`, line: 114, column: 3 });
+    expect(report.findings.find((f: any) => f.field.endsWith('multusAutoconfigDir'))).toMatchObject({ line: 121, column: 9 });
+  });
+});
+
+describe('positions of fields', () => {
+  const nad = (config: string) => [
+    'apiVersion: k8s.cni.cncf.io/v1',
+    'kind: NetworkAttachmentDefinition',
+    'metadata:',
+    '  name: lan',
+    'spec:',
+    `  config: ${config}`,
+  ].join('\n') + '\n';
+  const bad = { cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', mtu: 30, ipam: { type: 'static' } }] };
+
+  test('a key inside a NAD\'s config: a block scalar, a single-quoted and a double-quoted string, a CNI config file', () => {
+    const pretty = JSON.stringify(bad, undefined, 2);
+    const block = tempFile('nad.yaml', nad('|\n' + pretty.split('\n').map((l) => `    ${l}`).join('\n')));
+    const mtuLine = 7 + pretty.split('\n').findIndex((l) => l.includes('"mtu"'));
+    const f = (file: string, ...args: string[]) => json([file, '--node-plugins', 'macvlan,static', ...args]).report.findings.find((x: any) => x.field === 'spec.config.plugins[0].mtu');
+    expect(f(block)).toMatchObject({ source: `${block}:1`, line: mtuLine, column: 11 });
+    const single = tempFile('nad.yaml', nad(`'${JSON.stringify(bad)}'`));
+    // Columns count from 1; the scalar starts at column 11 with its quote.
+    expect(f(single)).toMatchObject({ line: 6, column: 11 + `'${JSON.stringify(bad)}'`.indexOf('"mtu"') });
+    const double = tempFile('nad.yaml', nad(JSON.stringify(JSON.stringify(bad))));
+    expect(f(double)).toMatchObject({ line: 6, column: 11 + JSON.stringify(JSON.stringify(bad)).indexOf('\\"mtu') });
+    const conflist = tempFile('lan.conflist', pretty);
+    expect(f(conflist)).toMatchObject({ source: `${conflist}:1`, line: 1 + pretty.split('\n').findIndex((l) => l.includes('"mtu"')), column: 7 });
+    expect(lint([block, '--node-plugins', 'macvlan,static']).out).toContain(`${block}:${mtuLine}:11: error nad-config: NetworkAttachmentDefinition lan spec.config.plugins[0].mtu`);
+  });
+
+  test('a list item by index and an env entry by name; a field the text does not hold points at its object', () => {
+    const objects = libraryObjects();
+    const daemon = objects.find((o) => o.kind === 'DaemonSet');
+    daemon.spec.template.spec.containers[0].image = 'ghcr.io/k8snetworkplumbingwg/multus-cni:latest';
+    const text = Yaml.stringify(...objects);
+    const file = tempFile('app.yaml', text);
+    const finding = json([file]).report.findings.find((f: any) => f.ruleId === 'image-pinned');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('multus-cni:latest'));
+    expect(finding).toMatchObject({ line: at + 1, column: lines[at].indexOf('image:') + 1 });
   });
 });
 

@@ -124,7 +124,8 @@ describe('output', () => {
     const file = nad();
     const { code, out } = lint([file]);
     expect(code).toBe(0);
-    expect(out).toBe(`not judged:\n  ${file}:1: plugin-available: NetworkAttachmentDefinition apps/lan spec.config\n` +
+    // At the line of spec.config (the document starts at line 1).
+    expect(out).toBe(`not judged:\n  ${file}:7:3: plugin-available: NetworkAttachmentDefinition apps/lan spec.config\n` +
       '    plugin "macvlan" is not bundled by k3s, and nothing in the input installs plugins or deploys Multus: whether the nodes carry it in /var/lib/rancher/k3s/data/cni is not known; lint with the installer, or declare the nodes\' plugins (lint --node-plugins)\n' +
       '0 errors, 0 warnings, 1 not judged in 1 object (layout k3s: /var/lib/rancher/k3s/agent/etc/cni/net.d, /var/lib/rancher/k3s/data/cni)\n');
   });
@@ -138,7 +139,7 @@ describe('output', () => {
       toolExecutionNotifications: [expect.objectContaining({
         level: 'note',
         associatedRule: { id: 'plugin-available', index: run.tool.driver.rules.findIndex((r: any) => r.id === 'plugin-available') },
-        locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: 1 } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: 7, startColumn: 3 } } }],
       })],
     }]);
     expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^not judged: NetworkAttachmentDefinition apps\/lan spec.config: plugin "macvlan"/);

@@ -14,6 +14,8 @@ export interface Obj {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** Keys its source text defines twice in one mapping (see ManifestObject.duplicateKeys). */
+  readonly duplicateKeys: string[];
   /** For a NetworkAttachmentDefinition: its spec.config as parsed, once, by the first rule that reads it. */
   parsedConfig?: { readonly value?: unknown; readonly error?: string };
 }
@@ -129,6 +131,7 @@ export class Model {
         kind: o.manifest.kind,
         namespace: typeof o.manifest.metadata?.namespace === 'string' ? o.manifest.metadata.namespace : undefined,
         name: nameOf(o.manifest.metadata?.name),
+        duplicateKeys: o.duplicateKeys ?? [],
         parsedConfig: undefined,
       }));
     this.nads = this.objects.filter((o) => o.kind === facts.NAD_KIND);

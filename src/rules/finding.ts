@@ -19,6 +19,13 @@ export interface ManifestObject {
    * @default - not known
    */
   readonly source?: string;
+  /**
+   * Keys that the object's source text defines twice in one mapping, each as the path findings
+   * name fields by with the lines of its definitions (`metadata.labels.app (lines 4, 6)`). The
+   * object holds the last value, as kubectl reads it.
+   * @default - none (objects that were never YAML text, such as an app's at synth)
+   */
+  readonly duplicateKeys?: string[];
 }
 
 /**

@@ -103,3 +103,22 @@ function suggestName(name: string): string {
   const out = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').replace(/[^a-z0-9]+$/, '');
   return out.slice(0, 63).replace(/[^a-z0-9]+$/, '') || 'name';
 }
+
+export const duplicateKey = defineRule({
+  id: 'duplicate-key',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'No mapping of a manifest defines a key twice (YAML read by lint; the API server\'s strict YAML decoding and kustomize refuse it).',
+  catches: 'an edit to the first of two `image:` or `config:` keys that changes nothing, because kubectl keeps the last one; an apply refused with `key "x" already set in map` by the API server (strict field validation of a YAML body) or `mapping key "x" already defined` by kustomize.',
+  check: (m, report) => m.objects.flatMap((o) => o.duplicateKeys.map((d) => {
+    const path = d.replace(/ \(lines? [^)]*\)$/, '');
+    return report(o, {
+      field: path,
+      found: `defined more than once: ${d}`,
+      expected: 'each key once per mapping',
+      message: 'the key is defined twice in one mapping: kubectl (sigs.k8s.io/yaml) keeps the last value and drops the others silently, ' +
+        'while the API server decoding YAML with strict field validation refuses the object (`yaml: unmarshal errors: ... already set in map`) and kustomize refuses the file',
+      fix: 'keep one definition of the key, with the value meant; lint judged the last one',
+    });
+  })),
+});
