@@ -6,6 +6,8 @@
 //   - "strictError": what the API server says of the document sent as a YAML body with strict
 //     field validation: apimachinery's JSON serializer with Yaml and Strict set, decoding into
 //     Unstructured (empty when it accepts it).
+//   - "kustomizeError": what kustomize (sigs.k8s.io/kustomize/api, as kubectl apply -k and
+//     GitOps controllers run it) says of the document as the one resource of a kustomization.
 package main
 
 import (
@@ -20,12 +22,36 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	serjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
 type verdict struct {
 	Kubectl     json.RawMessage `json:"kubectl,omitempty"`
 	KubectlErr  string          `json:"kubectlError,omitempty"`
 	StrictError string          `json:"strictError,omitempty"`
+	Kustomize   string          `json:"kustomizeError,omitempty"`
+}
+
+// kustomize returns the error of kustomize building a kustomization whose one resource is doc.
+func kustomize(doc []byte) string {
+	fs := filesys.MakeFsInMemory()
+	if err := fs.WriteFile("/k/kustomization.yaml", []byte("resources:\n- m.yaml\n")); err != nil {
+		return err.Error()
+	}
+	if err := fs.WriteFile("/k/m.yaml", doc); err != nil {
+		return err.Error()
+	}
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, "/k")
+	if err != nil {
+		return err.Error()
+	}
+	// kustomize build (and kubectl apply -k) writes the resources out as YAML: a key defined
+	// twice fails there.
+	if _, err := m.AsYaml(); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 func main() {
@@ -60,6 +86,7 @@ func main() {
 		if _, _, err := strict.Decode(doc, nil, &unstructured.Unstructured{}); err != nil {
 			v.StrictError = err.Error()
 		}
+		v.Kustomize = kustomize(doc)
 		if err := out.Encode(v); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)

@@ -156,7 +156,7 @@ describe('duplicate-key', () => {
       ['metadata.labels.app', 'defined more than once: metadata.labels.app (lines 7, 8)', 8, 5],
       ['spec.template.spec.containers[0].image', 'defined more than once: spec.template.spec.containers[0].image (lines 16, 17)', 17, 11],
     ]);
-    expect(dups[0].message).toContain('kubectl (sigs.k8s.io/yaml) keeps the last value');
+    expect(dups[0].message).toContain('kubectl apply -f (sigs.k8s.io/yaml) keeps the last value');
     // The image judged is the second, moving one, as kubectl would apply it.
     expect(report.findings.find((f: any) => f.ruleId === 'image-pinned')).toMatchObject({ found: expect.stringContaining('snapshot-thick'), line: 17 });
     expect(lint([file, '--distro', 'standard']).out).toContain(`${file}:17:11: error duplicate-key: DaemonSet kube-system/kube-multus-ds spec.template.spec.containers[0].image`);
