@@ -26,7 +26,8 @@ for version in $VERSIONS; do
   # The build's Node stays out of PATH, so that every child process runs on this version.
   PATH="$node_bin:$PATH" node node_modules/jsii/bin/jsii --silence-warnings=reserved-word >/dev/null 2>"$out/jsii.err" || {
     cat "$out/jsii.err" >&2; echo "node-lts: jsii failed on Node $version" >&2; exit 1; }
-  PATH="$node_bin:$PATH" node node_modules/jest/bin/jest.js --ci --coverage=false --silent \
+  # Its JUnit report goes with the rest of this run, not over the build's own in test-reports/.
+  JEST_JUNIT_OUTPUT_DIR="$out" PATH="$node_bin:$PATH" node node_modules/jest/bin/jest.js --ci --coverage=false --silent \
     test/examples.test.ts test/lint.test.ts test/rules test/validation-plugin.test.ts >"$out/jest.log" 2>&1 || {
     tail -60 "$out/jest.log" >&2; echo "node-lts: tests failed on Node $version" >&2; exit 1; }
   tests=$(grep -E '^Tests:' "$out/jest.log" | tail -1 | sed 's/^Tests: *//')

@@ -9,6 +9,9 @@ export interface AttachmentRequest {
   readonly defaultRoute?: string[];
 }
 
+/** What a Job runs unless it waits for a pod to be gone before replacing it. */
+export const JOB_PODS = 'a replacement pod that may start while the old one terminates (podReplacementPolicy TerminatingOrFailed, the default), or parallel pods';
+
 /** What the checks need to know of a network. */
 export interface NetworkFacts {
   readonly capabilities: { ips?: boolean; mac?: boolean };

@@ -26,7 +26,7 @@ const MAX_PARSED = 100_000;
  */
 export function parseIp(field: string, text: string, requirePrefix: boolean): Ip {
   if (typeof text !== 'string' || text.trim() !== text || text === '') {
-    throw new Error(`${field}: ${JSON.stringify(text)} is not an IP address`);
+    throw new Error(`${field}: ${JSON.stringify(text)} is not an IP address; write one such as ${requirePrefix ? '192.168.1.0/24 or fd00::/64' : '192.168.1.10 or fd00::10'}, without spaces`);
   }
   if (text.includes('%')) {
     throw new Error(`${field}: ${JSON.stringify(text)} has a zone index (%...), which CNI configs do not take; write the address without it`);
@@ -45,12 +45,13 @@ export function parseIp(field: string, text: string, requirePrefix: boolean): Ip
   try {
     parsed = v6 ? new Address6(text) : new Address4(text);
   } catch {
-    throw new Error(`${field}: ${JSON.stringify(text)} is not a valid IPv${v6 ? 6 : 4} ${hasPrefix ? 'CIDR' : 'address'}`);
+    const example = hasPrefix ? (v6 ? 'fd00::/64' : '192.168.1.0/24') : (v6 ? 'fd00::10' : '192.168.1.10');
+    throw new Error(`${field}: ${JSON.stringify(text)} is not a valid IPv${v6 ? 6 : 4} ${hasPrefix ? 'CIDR' : 'address'}; write it like ${example}`);
   }
   const bits = v6 ? 128 : 32;
   const prefix = hasPrefix ? Number(text.slice(text.indexOf('/') + 1)) : bits;
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
-    throw new Error(`${field}: ${JSON.stringify(text)} has an invalid prefix length`);
+    throw new Error(`${field}: ${JSON.stringify(text)} has an invalid prefix length; IPv${v6 ? 6 : 4} prefixes are 0 to ${bits}`);
   }
   let value: bigint;
   let network: bigint;

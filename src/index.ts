@@ -22,3 +22,4 @@ export * from './whereabouts';
 export * from './validation-plugin';
 export * from './macvtap-network';
 export * from './macvtap-device-plugin';
+export * from './multus-doctor';

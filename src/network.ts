@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { attachmentProblem, networkFacts, rolloutSurge } from './_attachment';
+import { attachmentProblem, JOB_PODS, networkFacts, rolloutSurge } from './_attachment';
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
@@ -279,5 +279,7 @@ function podCount(target: kplus.AbstractPod): string | number {
   if (target instanceof kplus.Deployment) return target.hasAutoscaler ? 'an autoscaled number of pods' : target.replicas ?? 2;
   if (target instanceof kplus.StatefulSet) return target.replicas ?? 1;
   if (target instanceof kplus.DaemonSet) return 'one pod per node';
+  // cdk8s-plus-27's Job cannot set podReplacementPolicy: Failed, the one way a Job runs one pod at a time.
+  if (target instanceof kplus.Job) return JOB_PODS;
   return 'any number of pods';
 }

@@ -83,6 +83,17 @@ describe('the examples', () => {
     for (const o of objects) expect(schemaErrors(o)).toEqual([]);
   });
 
+  test('node-doctor synthesizes a doctor Job with the app\'s NADs that passes every rule', () => {
+    const { outdir } = runExample('node-doctor.ts');
+    const objects = outputs(outdir);
+    for (const o of objects) expect([o.kind, o.metadata.name, schemaErrors(o)]).toEqual([o.kind, o.metadata.name, []]);
+    const job = objects.find((o) => o.kind === 'Job');
+    expect(job.spec.template.spec.nodeName).toBe('node1');
+    expect(objects.find((o) => o.metadata.name === 'multus-doctor-networks').data['networks.yaml']).toContain('"type":"macvlan"');
+    const layout = new K3sCniPaths(new Chart(new App(), 'c'), 'k3s');
+    expect(MultusRules.check(objects.map((manifest) => ({ manifest })), layout)).toEqual([]);
+  });
+
   test('kubevirt-dhcp prints the VM network entries and synthesizes a DHCP daemon that passes every rule', () => {
     const { outdir, stdout } = runExample('kubevirt-dhcp.ts');
     expect(JSON.parse(stdout[0])).toEqual({

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { K3sCniPaths, MountTable, MultusLogLevel, MultusThick, nad, PodPath, PrimaryCni } from '../src';
+import { Ipam, K3sCniPaths, MacvlanNetwork, MountTable, MultusLogLevel, MultusThick, nad, PodPath, PrimaryCni, StandardCniPaths } from '../src';
 import { schemaErrors } from './_schema';
 import { objectOf, thickChart } from './_util';
 
@@ -247,6 +247,31 @@ describe('synth validation', () => {
     const multus = new MultusThick(chart, 'multus');
     ApiObject.of(multus.daemonSet).addJsonPatch(JsonPatch.remove('/spec/template/spec/hostPid'));
     expect(() => app.synth()).toThrow(/daemon-pod \(error\) DaemonSet kube-system\/kube-multus-ds spec.template.spec.hostPID/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test.each<[string, (app: App) => void]>([
+    ['networks without a layout, the mistake in the second chart', (app) => {
+      new Chart(app, 'first');
+      const lan = new MacvlanNetwork(new Chart(app, 'second'), 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }] }) });
+      lan.addJsonPatch(JsonPatch.replace('/spec/config', '{"cniVersion":"9.9.9","name":"lan","type":"macvlan"}'));
+    }],
+    ['Multus in the first chart, a broken network in the second', (app) => {
+      new MultusThick(new Chart(app, 'first'), 'Multus');
+      const lan = new MacvlanNetwork(new Chart(app, 'second'), 'Lan', { master: 'eth0', ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }] }) });
+      lan.addJsonPatch(JsonPatch.replace('/spec/config', 'not json'));
+    }],
+    ['two layouts, the mistake in the second', (app) => {
+      new MultusThick(new Chart(app, 'k3s'), 'Multus', { paths: new K3sCniPaths(new Chart(app, 'k3s-paths'), 'Paths') });
+      const std = new Chart(app, 'standard');
+      const multus = new MultusThick(std, 'Multus', { name: 'multus-std', installCrd: false, paths: new StandardCniPaths(std, 'Paths') });
+      ApiObject.of(multus.daemonSet).addJsonPatch(JsonPatch.remove('/spec/template/spec/hostPid'));
+    }],
+  ])('writes nothing when validation fails: %s', (_shape, build) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'multus-synth-'));
+    const app = new App({ outdir });
+    build(app);
+    expect(() => app.synth()).toThrow(/Validation failed/);
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 

@@ -54,6 +54,12 @@ export function makeHostRoot(root: string, pluginsDir: string): void {
     }],
   };
   fs.writeFileSync(inRoot(root, path.posix.join(K3S.confDir, '10-flannel.conflist')), JSON.stringify(primary, null, 2) + '\n');
+  // containerd's config where k3s renders it (<data dir>/agent/etc/containerd/config.toml), with
+  // the CNI section of k3s's template (pkg/agent/templates): what doctor reads the CNI dirs from.
+  const k3sDataDir = path.posix.dirname(K3S.dataDir);
+  fs.mkdirSync(inRoot(root, path.posix.join(k3sDataDir, 'agent/etc/containerd')), { recursive: true });
+  fs.writeFileSync(inRoot(root, path.posix.join(k3sDataDir, 'agent/etc/containerd/config.toml')),
+    `version = 2\n\n[plugins."io.containerd.grpc.v1.cri".cni]\n  bin_dir = "${K3S.binDir}"\n  conf_dir = "${K3S.confDir}"\n`);
   fs.writeFileSync(inRoot(root, 'run/flannel/subnet.env'),
     'FLANNEL_NETWORK=10.42.0.0/16\nFLANNEL_SUBNET=10.42.0.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
 }

@@ -290,11 +290,32 @@ async function positive(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
     // containerd then removes the sandbox's network namespace.
     removeNetns(pod);
   });
+  await stage('doctor: the node with the daemon up is reported clean (cdk8s-multus doctor --root)', () => {
+    const r = doctor(node, docs);
+    console.log(`  doctor: exit ${r.code}, ${r.report.findings.length} findings; loads ${r.report.node.loadOrder.join(', ')}`);
+    expect(r.code === 0 && r.report.findings.length === 0, `doctor to report no findings, got exit ${r.code}: ${JSON.stringify(r.report.findings)}`);
+  });
   await stage('SIGTERM: the daemon removes 00-multus.conf', async () => {
     daemon.signal('SIGTERM');
     await Promise.race([daemon.exited, new Promise((r) => setTimeout(r, 30000))]);
     expect(!fs.existsSync(confFile), '00-multus.conf removed on SIGTERM');
   });
+  await stage('doctor: with the daemon stopped, pods get flannel alone: multus-config-missing', () => {
+    const r = doctor(node, docs);
+    const ids = r.report.findings.map((f: any) => f.id);
+    console.log(`  doctor: exit ${r.code}: ${ids.join(', ')}`);
+    expect(r.code === 1 && ids.includes('multus-config-missing'), `doctor to report multus-config-missing, got exit ${r.code}: ${ids.join(', ')}`);
+  });
+}
+
+/** `cdk8s-multus doctor` (the compiled command) on this node's host root, with the chart's NADs. */
+function doctor(node: Node, docs: Doc[]): { code: number; report: any } {
+  const nads = path.join(node.ctx.lab, 'doctor-nads.yaml');
+  fs.writeFileSync(nads, toYaml(docs.filter((d) => d.kind === 'NetworkAttachmentDefinition')));
+  const bin = path.join(__dirname, '..', '..', 'bin', 'cdk8s-multus');
+  const r = spawnSync(process.execPath, [bin, 'doctor', '--root', node.ctx.hostRoot, '--manifests', nads, '--format', 'json'], { encoding: 'utf8' });
+  if (r.status === 2 || !r.stdout) throw new Error(`doctor could not inspect the node (exit ${r.status}): ${r.stderr}`);
+  return { code: r.status ?? -1, report: JSON.parse(r.stdout) };
 }
 
 /** Whereabouts on the node: its installer writes the host-side files, the plugin allocates through the API server. */
@@ -572,7 +593,7 @@ function rbacTable(cluster: Cluster, docs: Doc[]): void {
 }
 
 /** A broken variant: must fail on the node with the expected error, and the library's lint must flag it. */
-async function negative(lab: string, cache: Cache, cluster: Cluster, docs: Doc[], v: Variant): Promise<{ node: string; lint: string; ok: boolean }> {
+async function negative(lab: string, cache: Cache, cluster: Cluster, docs: Doc[], v: Variant): Promise<{ node: string; lint: string; doctor: string; ok: boolean }> {
   const broken = v.mutate(JSON.parse(JSON.stringify(docs)));
   const file = path.join(lab, `${v.id}.yaml`);
   fs.writeFileSync(file, toYaml(broken));
@@ -589,9 +610,11 @@ async function negative(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
   // The node's side.
   let failure = '';
   let daemon: Running | undefined;
+  let node: Node | undefined;
+  let found: string[] = [];
   try {
     await apply(cluster, broken);
-    const node = prepareNode(lab, cache, cluster, broken, v.id);
+    node = prepareNode(lab, cache, cluster, broken, v.id);
     daemon = await multusUp(node);
     const pod = createPod(node, broken, v.id);
     cri(node, cache, 'add', pod, 'default');
@@ -599,16 +622,21 @@ async function negative(lab: string, cache: Cache, cluster: Cluster, docs: Doc[]
   } catch (e: any) {
     failure = String(e.message);
   } finally {
+    // doctor on the node as the mistake left it, the daemon (if it started) still up.
+    if (node) found = [...new Set<string>(doctor(node, broken).report.findings.map((f: any) => f.id))].sort();
     if (daemon) {
       daemon.proc.kill('SIGKILL');
       await daemon.exited;
     }
   }
+  console.log(`  ${v.id}: doctor finds ${found.join(', ') || '(nothing)'}`);
   const match = failure.replace(/\d{4}-\d\d-\d\dT[\d:]+Z \[\w+\] /g, '').match(v.expect);
   console.log(`  ${v.id}: node ${match ? 'failed as expected' : 'did NOT fail as expected'}: ${match ? match[0] : failure.split('\n').slice(-5).join(' | ')}`);
   console.log(`  ${v.id}: lint ${lintOk ? 'flags it' : 'does NOT flag it'}: ${[...new Set(flagged)].join(', ') || '(nothing)'}`);
   const rules = [...new Set(flagged.filter((r) => v.rules.includes(r)))];
-  return { node: match ? match[0].trim() : '-', lint: rules.join(', ') || '-', ok: !!match && lintOk };
+  const doctorOk = JSON.stringify(found) === JSON.stringify([...v.doctor].sort());
+  if (!doctorOk) console.log(`  ${v.id}: doctor expected ${v.doctor.join(', ') || '(nothing)'}`);
+  return { node: match ? match[0].trim() : '-', lint: rules.join(', ') || '-', doctor: found.join(', ') || '-', ok: !!match && lintOk && doctorOk };
 }
 
 async function main(): Promise<void> {
@@ -641,11 +669,11 @@ async function main(): Promise<void> {
     const table: string[] = [];
     for (const v of VARIANTS) {
       const r = await stage(`broken variant: ${v.id}`, () => negative(lab, cache, cluster, docs, v));
-      table.push(`| ${v.id} | ${r.node} | ${r.lint} | ${r.ok ? 'agree' : 'DISAGREE'} |`);
+      table.push(`| ${v.id} | ${r.node} | ${r.lint} | ${r.doctor} | ${r.ok ? 'agree' : 'DISAGREE'} |`);
       if (!r.ok) failed = true;
     }
     console.log('\nagreement: the node and the library on the field mistakes\n');
-    console.log('| variant | Multus on the node | lint | |\n|---|---|---|---|');
+    console.log('| variant | Multus on the node | lint | doctor on the node | |\n|---|---|---|---|---|');
     for (const row of table) console.log(row);
   } catch (e: any) {
     failed = true;

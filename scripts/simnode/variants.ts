@@ -11,6 +11,11 @@ export interface Variant {
   readonly expect: RegExp;
   /** Lint rules, any of which flags the mistake. */
   readonly rules: string[];
+  /**
+   * What `cdk8s-multus doctor` finds on the node the mistake leaves: nothing where the mistake
+   * lives only in the pod's config (lint's part), never a finding that is not the mistake's.
+   */
+  readonly doctor: string[];
 }
 
 const K3S_CONF = '/var/lib/rancher/k3s/agent/etc/cni/net.d';
@@ -45,6 +50,7 @@ export const VARIANTS: Variant[] = [
     }),
     expect: /failed to add watch on "\/host\/var\/lib\/rancher\/k3s\/agent\/var\/lib\/[^"]*" for cni config: no such file or directory/,
     rules: ['pod-path-mounted'],
+    doctor: ['multus-config-missing'],
   },
   {
     id: 'host-path-in-daemon-config',
@@ -54,6 +60,7 @@ export const VARIANTS: Variant[] = [
     }),
     expect: /failed to add watch on "\/var\/lib\/rancher\/k3s\/agent\/etc\/cni\/net.d" for cni config: no such file or directory/,
     rules: ['pod-path-mounted'],
+    doctor: ['multus-config-missing'],
   },
   {
     id: 'bin-dir-behind-host-prefix',
@@ -69,6 +76,7 @@ export const VARIANTS: Variant[] = [
     // Found by stat in the pod, then exec'd chrooted on the host, where that path does not exist.
     expect: /fork\/exec \/host\/var\/lib\/rancher\/k3s\/data\/cni\/bridge: no such file or directory/,
     rules: ['bin-dir-same-path'],
+    doctor: [],
   },
   {
     id: 'shim-in-opt-cni-bin',
@@ -82,6 +90,7 @@ export const VARIANTS: Variant[] = [
     },
     expect: /failed to find plugin "multus-shim" in path \[[^\]]*\]/,
     rules: ['install-target'],
+    doctor: ['multus-binary-wrong-dir'],
   },
   {
     id: 'macvlan-not-installed',
@@ -93,6 +102,7 @@ export const VARIANTS: Variant[] = [
     },
     expect: /failed to find plugin "macvlan" in path \[[^\]]*\]/,
     rules: ['plugin-available'],
+    doctor: ['plugin-missing'],
   },
   {
     id: 'subnet-with-host-bits',
@@ -107,5 +117,6 @@ export const VARIANTS: Variant[] = [
     },
     expect: /invalid range set 0: Network has host bits set\. [^"\n]*/,
     rules: ['nad-ipam'],
+    doctor: [],
   },
 ];

@@ -17,6 +17,15 @@ export const K3S_SYMLINK_ROOT_UNDER_DATA = 'data';
 export const K3S_BUNDLED_PLUGINS: readonly string[] = [
   'bandwidth', 'bridge', 'firewall', 'flannel', 'host-local', 'loopback', 'portmap',
 ];
+/** k3s's config file and its drop-in dir, later files overriding earlier ones (k3s docs, "Configuration File"). */
+export const K3S_CONFIG_FILE = '/etc/rancher/k3s/config.yaml';
+export const K3S_CONFIG_DROPIN_DIR = '/etc/rancher/k3s/config.yaml.d';
+/** The cluster-admin kubeconfig a k3s server writes (client certificate in group system:masters). */
+export const K3S_ADMIN_KUBECONFIG = '/etc/rancher/k3s/k3s.yaml';
+/** containerd's config as k3s renders it at every start, under the data dir (k3s pkg/agent/containerd). */
+export const K3S_CONTAINERD_CONFIG_UNDER_DATA = 'agent/etc/containerd/config.toml';
+/** The symlink to the versioned dir of the running k3s release, under the data dir. */
+export const K3S_CURRENT_LINK_UNDER_DATA = 'data/current';
 /** k3s's embedded flannel: its CNI config file, network name and readiness file. */
 export const K3S_FLANNEL_CONFIG_FILE = '10-flannel.conflist';
 export const K3S_FLANNEL_NETWORK_NAME = 'cbr0';
@@ -26,6 +35,21 @@ export const FLANNEL_SUBNET_ENV = '/run/flannel/subnet.env';
 /** containerd's defaults, used by k3s with `--flannel-backend=none`, rke2 and kubeadm. */
 export const STANDARD_CONF_DIR = '/etc/cni/net.d';
 export const STANDARD_BIN_DIR = '/opt/cni/bin';
+/** containerd's own config file outside k3s. */
+export const STANDARD_CONTAINERD_CONFIG = '/etc/containerd/config.toml';
+/**
+ * The config file extensions containerd loads from its conf dir, in byte order of the file names,
+ * the first being the default network (containerd/go-cni opts.go loadFromConfDir, over
+ * containernetworking/cni libcni ConfFiles, which skips directories).
+ */
+export const CNI_CONFIG_EXTENSIONS: readonly string[] = ['.conf', '.conflist', '.json'];
+/**
+ * The suffix Cilium gives every other CNI config it finds when `cni.exclusive` is true, its
+ * default (Cilium Helm reference, `cni.exclusive`): Multus's config renamed this way is never loaded.
+ */
+export const CILIUM_RENAMED_SUFFIX = '.cilium_bak';
+/** The Kubernetes group whose members bypass RBAC: a credential in it is a cluster admin. */
+export const ADMIN_GROUP = 'system:masters';
 
 /**
  * The reference plugins carried by rancher/hardened-cni-plugins v1.9.1 under /opt/cni/bin
@@ -56,6 +80,13 @@ export const MULTUS_THICK_INSTALLS: readonly string[] = ['multus-shim', 'passthr
 /** Where the daemon reads its configuration unless `-config` says otherwise (cmd/multus-daemon). */
 export const MULTUS_DAEMON_CONFIG_PATH = '/etc/cni/net.d/multus.d/daemon-config.json';
 export const MULTUS_DAEMON_CONFIG_KEY = 'daemon-config.json';
+/** The `type` of Multus's own config: the thick plugin's shim, the thin plugin. */
+export const MULTUS_SHIM = 'multus-shim';
+export const MULTUS_THIN_PLUGIN = 'multus';
+/** The daemon's socket in its socket dir, which the shim dials (pkg/server/api SocketPath). */
+export const MULTUS_SOCKET_FILE = 'multus.sock';
+/** Where the thin entrypoint writes the plugin's kubeconfig, under the CNI config dir (cmd/thin_entrypoint). */
+export const MULTUS_KUBECONFIG_UNDER_CONF_DIR = 'multus.d/multus.kubeconfig';
 /** Defaults of the daemon and the shim (pkg/server, pkg/server/api/shim.go, pkg/types). */
 export const MULTUS_DEFAULT_SOCKET_DIR = '/run/multus';
 export const MULTUS_DEFAULT_BIN_DIR = '/opt/cni/bin';
@@ -91,6 +122,9 @@ export const WHEREABOUTS_INSTALLER_DEFAULTS: { readonly CNI_CONF_DIR: string; re
  * releases the addresses of deleted pods with it, and reads the kubeconfig named there under /host.
  */
 export const WHEREABOUTS_CONTROL_LOOP_CONF_DIR = '/host/etc/cni/net.d';
+/** The Whereabouts installer's files under the CNI config dir (whereabouts script/lib.sh). */
+export const WHEREABOUTS_CONF_UNDER_CONF_DIR = 'whereabouts.d/whereabouts.conf';
+export const WHEREABOUTS_KUBECONFIG_UNDER_CONF_DIR = 'whereabouts.d/whereabouts.kubeconfig';
 /** Where the whereabouts plugin looks for whereabouts.conf when a NAD names no configuration_path (pkg/config). */
 export const WHEREABOUTS_SEARCH_PATHS: readonly string[] = [
   '/etc/kubernetes/cni/net.d/whereabouts.d/whereabouts.conf',
@@ -119,6 +153,8 @@ export const SUPPRESSION_ANNOTATION = 'cdk8s-multus.io/ignore';
 
 /** The dhcp plugin's daemon socket dir on the host (plugins/ipam/dhcp). */
 export const DHCP_SOCKET_DIR = '/run/cni';
+/** The socket the dhcp plugin dials in that dir (plugins/ipam/dhcp). */
+export const DHCP_SOCKET_FILE = 'dhcp.sock';
 /** A small image with a shell, for helper containers. */
 export const BUSYBOX_IMAGE = 'busybox:1.36.1';
 /** The uid and gid of nobody, for containers that must not run as root in images without a USER. */

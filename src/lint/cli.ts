@@ -4,6 +4,7 @@ import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { MAX_DEPTH, parseJson, plainData } from '../_json';
 import * as facts from '../cni/facts';
 import { pluginNameProblem } from '../cni/plugins';
+import { doctorMain } from '../doctor/cli';
 import { ICniNodeLayout, K3sLayout, StandardLayout } from '../layout';
 import { duplicateKeys, locate, ObjectText, Position } from './_source-map';
 import { ManifestObject, Severity, Verdict } from '../rules/finding';
@@ -17,6 +18,7 @@ export interface Io {
 }
 
 const USAGE = `usage: cdk8s-multus lint [options] <file|dir|-> ...
+       cdk8s-multus doctor [options]   (judges a node itself; see cdk8s-multus doctor --help)
 
 Judges Kubernetes manifests (multi-document YAML, JSON, kind: List) and CNI config files
 (.conf, .conflist) with the rules that cdk8s-multus runs when it synthesizes a chart.
@@ -63,12 +65,13 @@ interface Options {
 /** Runs `cdk8s-multus <args>`; returns the exit code. */
 export function main(args: string[], io: Io): number {
   try {
+    if (args[0] === 'doctor') return doctorMain(args.slice(1), io);
     if (args[0] !== 'lint') {
       if (args.length === 0 || args[0] === '-h' || args[0] === '--help') {
         io.stdout(USAGE + '\n');
         return args.length === 0 ? 2 : 0;
       }
-      throw new InputError(`unknown command ${JSON.stringify(args[0])}; the command is "lint"`);
+      throw new InputError(`unknown command ${JSON.stringify(args[0])}; the commands are "lint" and "doctor"`);
     }
     const options = parseArgs(args.slice(1));
     if (!options) {

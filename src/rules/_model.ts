@@ -106,6 +106,8 @@ export class Model {
   }[] = [];
   /** Host files that some container of the input writes, with who writes them. */
   public readonly hostFileWriters: { host: HostPath; writer: string }[] = [];
+  /** Containers that run `cdk8s-multus doctor`, with the pod path it reads the host's root at. */
+  public readonly doctors: { owner: Obj; container: string; root: string; mounts: MountTable; field: string }[] = [];
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
 
@@ -182,6 +184,11 @@ export class Model {
       const confDir = tryPod(flagValue(argv, ['--cni-conf-dir']) ?? facts.THIN_DEFAULT_CNI_CONF_DIR);
       const written = confDir && MountTable.fromPodSpec(podSpec, c.name).toHost(confDir.join('multus.d', 'multus.kubeconfig'));
       if (written) this.hostFileWriters.push({ host: written, writer: `the thin entrypoint of ${obj.kind} ${obj.namespace ?? 'default'}/${obj.name}` });
+    }
+    const doctorAt = argv.findIndex((a, k) => a === 'doctor' && k > 0 && /(^|\/)cdk8s-multus(@[^/]*)?$/.test(argv[k - 1]));
+    if (doctorAt > 0) {
+      const root = flagValue(argv.slice(doctorAt + 1), ['--root']) ?? '/';
+      this.doctors.push({ owner: obj, container: c.name, root, mounts: MountTable.fromPodSpec(podSpec, c.name), field: `spec.template.spec.containers[${i}]` });
     }
     const binary = program === 'dhcp' && argv.includes('daemon') ? tryPod(argv[0]) : undefined;
     if (binary) {

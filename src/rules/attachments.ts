@@ -1,5 +1,5 @@
 // The rules on attachments of pods and KubeVirt VMs to networks.
-import { attachmentProblem, networkFacts, rolloutSurge } from '../_attachment';
+import { attachmentProblem, JOB_PODS, networkFacts, rolloutSurge } from '../_attachment';
 import { asArray, asText, parseJson } from '../_json';
 import { defineRule, Report } from './_define';
 import { parsedConfig } from './_helpers';
@@ -8,6 +8,7 @@ import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
 import { attachmentInterfaceProblem } from '../cni/interfaces';
 import { bindingNetworkKind, KUBEVIRT_BINDING_REGISTRATION, KUBEVIRT_DISCONTINUED_BINDINGS, kubevirtBindingProblem } from '../cni/kubevirt';
+import { segmentOf } from '../cni/plugins';
 
 /** How many pods a manifest's workload runs: a number, or words for "more than one". */
 function manifestPods(o: Obj): number | string {
@@ -16,7 +17,11 @@ function manifestPods(o: Obj): number | string {
     case 'Pod': return 1;
     case 'Deployment': case 'StatefulSet': case 'ReplicaSet': return typeof spec.replicas === 'number' ? spec.replicas : 1;
     case 'DaemonSet': return 'one pod per node';
-    case 'Job': return (spec.parallelism ?? 1) === 1 && (spec.completions ?? 1) === 1 ? 1 : 'several pods';
+    // One pod at a time only when a replacement waits for the old pod to be gone: podReplacementPolicy
+    // Failed (the default with a podFailurePolicy; TerminatingOrFailed otherwise, kubernetes v1.37
+    // pkg/apis/batch/v1/defaults.go), and no parallelism.
+    case 'Job': return (spec.parallelism ?? 1) === 1 && (spec.podReplacementPolicy ?? (spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed')) === 'Failed'
+      ? 1 : JOB_PODS;
     default: return 'pods of successive runs';
   }
 }
@@ -44,7 +49,7 @@ export const attachment = defineRule({
   severity: Severity.ERROR,
   layoutIndependent: true,
   summary: 'Each entry of a pod\'s networks annotation names a valid interface once, requests only what its network declares, inside its subnets, and a fixed address only for one pod, never two at once during a rollout; with namespaceIsolation, only networks of the pod\'s namespace or a global one.',
-  catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), the same "fixed" IP on several pods, and on two pods during a Deployment\'s rolling update.',
+  catches: 'a requested IP ignored, doubled or failing (no capabilities.ips), the same "fixed" IP on several pods (of one workload or of two), and on two pods during a Deployment\'s rolling update.',
   check: (m, report) => {
     const nads = new Map<string, Obj>(m.nads.map((n) => [`${n.namespace ?? 'default'}/${n.name}`, n]));
     // A daemon with namespaceIsolation refuses networks of other namespaces than the pod's, save the
@@ -55,6 +60,8 @@ export const attachment = defineRule({
       ? isolation.globalNamespaces.split(',').map((n: string) => n.trim())
       : [facts.MULTUS_DEFAULT_GLOBAL_NAMESPACE];
     const out: Finding[] = [];
+    /** Who holds each fixed address or requested IP, by segment and address. */
+    const holders = new Map<string, string>();
     for (const { owner: o, metadata, metadataField } of m.podMakers) {
       const value = metadata?.annotations?.[facts.NETWORKS_ANNOTATION];
       if (typeof value !== 'string') continue;
@@ -93,6 +100,22 @@ export const attachment = defineRule({
         networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`,
         o.kind === 'Deployment' && typeof manifestPods(o) === 'number' ? rolloutSurge(o.manifest.spec?.strategy, manifestPods(o) as number) : 0);
         if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
+        // One address, one pod in the whole app: a fixed address or a requested IP held by two
+        // workloads is on the LAN twice (static IPAM keeps no leases to refuse it).
+        const requested = Array.isArray(e.ips) ? e.ips.map(asText) : [];
+        const netKey = `${nad.namespace ?? 'default'}/${nad.name}`;
+        const held = requested.length > 0
+          ? requested.map((ip) => ({ key: `${segmentOf(config)}|${ip.split('/')[0]}`, what: `the requested IP ${ip}` }))
+          : networkFacts(config).fixedAddress ? [{ key: `network|${netKey}`, what: `the fixed address of network ${netKey}` }] : [];
+        for (const h of held) {
+          const first = holders.get(h.key);
+          if (!first) {
+            holders.set(h.key, `${o.kind} ${o.namespace ?? 'default'}/${o.name}`);
+          } else if (first !== `${o.kind} ${o.namespace ?? 'default'}/${o.name}`) {
+            bad(JSON.stringify(e), `entry ${i}: ${h.what} is already held by ${first}: two pods would carry the same address on the LAN, and nothing on the node refuses it`,
+              requested.length > 0 ? 'request a different address for each workload' : 'give each workload a network of its own address (Ipam.fixedAddress per workload), or use a range');
+          }
+        }
       });
     }
     return out;

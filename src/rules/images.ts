@@ -5,9 +5,9 @@ import { Model, nameOf, Obj, podSpecOf } from './_model';
 import { Severity } from './finding';
 import { imageProblem } from '../cni/images';
 
-/** The containers of the objects that run Multus, for the image rule. */
+/** The containers of the objects that run Multus (and the doctor that inspects it), for the image rule. */
 function multusWorkloads(m: Model): Obj[] {
-  return [...new Set([...m.daemons.map((d) => d.owner), ...m.installers.map((i) => i.owner)])];
+  return [...new Set([...m.daemons.map((d) => d.owner), ...m.installers.map((i) => i.owner), ...m.doctors.map((d) => d.owner)])];
 }
 
 export const imagePinned = defineRule({
@@ -15,6 +15,8 @@ export const imagePinned = defineRule({
   severity: Severity.ERROR,
   summary: 'Every image of the Multus workloads is a reference the container runtime accepts, with a release tag or a digest, never a moving tag.',
   catches: 'nodes that run different Multus builds after a restart (`snapshot-thick`, `latest`).',
+  // An image is judged by its reference alone, also in an app whose only node workload is the doctor.
+  layoutIndependent: true,
   check: (m, report) => multusWorkloads(m).flatMap((w) => {
     const spec = podSpecOf(w.manifest);
     const all: [string, any][] = [

@@ -4,7 +4,7 @@ import { binDirSamePath, daemonConfigMounted, daemonConfigValid, forceCniVersion
 import { imagePinned } from './images';
 import { kubeconfigWriter } from './kubeconfigs';
 import { bridgeGateway, macvtapResource, nadConfig, nadCrd, nadIpam, networkNameUnique, networkOverlap, pluginAvailable } from './networks';
-import { daemonPod, dhcpDaemon, installTarget, netnsVisible, oneFlavour } from './node-daemons';
+import { daemonPod, dhcpDaemon, doctorRoot, installTarget, netnsVisible, oneFlavour } from './node-daemons';
 import { duplicateKey, objectName, objectUnique } from './objects';
 import { suppressionValid } from './suppressions';
 import { thinCniConfDir, thinCniVersion, thinPaths } from './thin';
@@ -16,5 +16,5 @@ export const RULES: Rule[] = [
   thickKubeconfig, forceCniVersion, daemonConfigValid, daemonPod, netnsVisible, imagePinned, nadCrd, nadConfig,
   pluginAvailable, nadIpam, networkNameUnique, networkOverlap, bridgeGateway, macvtapResource, dhcpDaemon, thinPaths, thinCniVersion,
   thinCniConfDir, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour, whereaboutsMounts,
-  whereaboutsConfig, objectName, objectUnique, duplicateKey, suppressionValid,
+  whereaboutsConfig, objectName, objectUnique, doctorRoot, duplicateKey, suppressionValid,
 ];

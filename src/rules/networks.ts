@@ -269,7 +269,8 @@ export const nadIpam = defineRule({
           found: truncate(JSON.stringify(p.ipam) ?? asText(p.ipam), 160),
           expected: 'an IPAM config that host-local or static accepts and that hands out only host addresses',
           message: (e as Error).message,
-          fix: 'correct the field the message names as it says',
+          // The checks' messages end with their fix after "; " where they have one.
+          fix: (e as Error).message.includes('; ') ? (e as Error).message.slice((e as Error).message.indexOf('; ') + 2) : 'correct the field the message names',
         })];
       }
     });

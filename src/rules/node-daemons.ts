@@ -3,6 +3,7 @@ import * as facts from '../cni/facts';
 import { HostPath, PodPath } from '../paths';
 import { defineRule } from './_define';
 import { nadKey, parsedConfig } from './_helpers';
+import { tryPod } from './_model';
 import { Finding, Severity } from './finding';
 
 export const installTarget = defineRule({
@@ -130,4 +131,25 @@ export const dhcpDaemon = defineRule({
     }
     return out;
   },
+});
+
+export const doctorRoot = defineRule({
+  id: 'doctor-root',
+  severity: Severity.ERROR,
+  summary: 'A container that runs `cdk8s-multus doctor` sees the host\'s `/`, read-only, at the path its --root names.',
+  catches: 'a doctor that reports on its own container image instead of the node, or one that could write to the node it inspects.',
+  layoutIndependent: true,
+  check: (m, report) => m.doctors.flatMap((d) => {
+    const root = tryPod(d.root);
+    const host = root && d.mounts.toHost(root);
+    const mount = root && d.mounts.mountAt(root);
+    if (host?.isSame(HostPath.ROOT) && mount?.readOnly) return [];
+    return [report(d.owner, {
+      field: `${d.field}.volumeMounts`,
+      found: host ? `--root ${d.root} means host ${host}${mount?.readOnly ? '' : ', writable'}` : `--root ${d.root} is not mounted from the host: it names the container's own file system`,
+      expected: `host / mounted read-only at ${d.root}`,
+      message: `doctor in container "${d.container}" reads the node through --root ${d.root}; it must be the host's root and read-only, since doctor never changes the node`,
+      fix: `mount the hostPath / at ${root && !root.isSame(PodPath.of('/')) ? d.root : '/host'} with readOnly: true${root && !root.isSame(PodPath.of('/')) ? '' : ' and pass --root /host'}`,
+    })];
+  }),
 });

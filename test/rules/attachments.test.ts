@@ -88,6 +88,61 @@ test.each([
   }
 });
 
+// A Job runs one pod at a time only when it replaces a pod after it is gone: podReplacementPolicy
+// Failed (the default with a podFailurePolicy). attachTo and the rule give the same answer.
+test.each([
+  ['the defaults (TerminatingOrFailed)', {}, true],
+  ['parallelism 2 with podReplacementPolicy Failed', { parallelism: 2, podReplacementPolicy: 'Failed' }, true],
+  ['podReplacementPolicy Failed', { podReplacementPolicy: 'Failed' }, false],
+  ['a podFailurePolicy, which makes Failed the default', { podFailurePolicy: { rules: [] } }, false],
+])('attachment: a fixed address on a Job with %s, a manifest judged by the lint command', (_name, spec, fires) => {
+  const objects = [
+    {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'lan', namespace: 'default' },
+      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
+    },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'once', namespace: 'default' },
+      spec: { ...spec, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'lan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
+    },
+  ];
+  const { report } = json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+  const found = report.findings.filter((f: any) => f.ruleId === 'attachment').map((f: any) => f.message);
+  expect(found).toEqual(fires ? [expect.stringContaining('Job once runs a replacement pod that may start while the old one terminates')] : []);
+});
+
+test('attachment: attachTo gives a Job the same answer as the rule on its defaults', () => {
+  const chart = Testing.chart();
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
+  expect(() => lan.attachTo(new kplus.Job(chart, 'Once', { containers: [{ image: 'busybox:1.36.1' }] })))
+    .toThrow(/the network's fixed address gives every pod the same address, but Once runs a replacement pod that may start while the old one terminates/);
+});
+
+test('attachment: one fixed-address network attached to two single-pod workloads, and one requested IP on two pods', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const fixed = new MacvlanNetwork(chart, 'Fixed', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
+  const range = new MacvlanNetwork(chart, 'Range', { master: 'eth1', ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.2.0/24' }] }), capabilities: { ips: true } });
+  const pod = (id: string) => new kplus.Pod(chart, id, { containers: [{ image: 'busybox:1.36.1' }] });
+  const a = pod('A');
+  const b = pod('B');
+  fixed.attachTo(a);
+  range.attachTo(a, { ips: ['192.168.2.10/24'] });
+  range.attachTo(b, { ips: ['192.168.2.11/24'] });
+  expect(synthErrors(chart)).toEqual([]);
+  fixed.attachTo(b);
+  range.attachTo(pod('C'), { ips: ['192.168.2.10/24'] });
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['attachment']);
+  expect(errors).toHaveLength(2);
+  expect(errors.find((e) => e.includes('the fixed address of network default/fixed'))).toMatch(/is already held by Pod default\/test-a-c8[0-9a-f]*: two pods would carry the same address/);
+  expect(errors.find((e) => e.includes('the requested IP 192.168.2.10/24'))).toContain('Fix: request a different address for each workload');
+});
+
 test('attachment: a network of another namespace while Multus runs with namespaceIsolation', () => {
   const chart = Testing.chart();
   new MultusThick(chart, 'Multus', { namespaceIsolation: true, globalNamespaces: ['shared'] });

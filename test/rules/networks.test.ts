@@ -165,6 +165,18 @@ test('bridge-gateway: two networks giving one bridge different gateways; one gat
   expect(json(['-'], [a, forced].map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'bridge-gateway')).toEqual([]);
 });
 
+test('nad-ipam: an invalid CIDR is reported with the form to write', () => {
+  const { report } = json(['--node-plugins', 'macvlan', tempFile('nad.json', JSON.stringify({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'lan' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.300.0/24' }]] } }) },
+  }))]);
+  const f = report.findings.find((x: any) => x.ruleId === 'nad-ipam');
+  expect(f.message).toBe('ranges[0][0].subnet: "192.168.300.0/24" is not a valid IPv4 CIDR; write it like 192.168.1.0/24');
+  expect(f.fix).toBe('write it like 192.168.1.0/24');
+});
+
 test('nad-ipam: a host-bits subnet is explained with the network address', () => {
   const lan = {
     apiVersion: 'k8s.cni.cncf.io/v1',

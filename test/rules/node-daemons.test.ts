@@ -1,7 +1,7 @@
 // Each rule of src/rules/node-daemons.ts, shown firing on the mistake it exists for.
-import { JsonPatch, Testing } from 'cdk8s';
-import { Ipam, MacvlanNetwork, MultusThick, MultusThin } from '../../src';
-import { json, ruleIds, synthErrors, thickChart } from '../_util';
+import { ApiObject, JsonPatch, Testing, Yaml } from 'cdk8s';
+import { Ipam, MacvlanNetwork, MultusDoctor, MultusThick, MultusThin } from '../../src';
+import { json, ruleIds, synthErrors, tempFile, thickChart } from '../_util';
 import { daemonPatch, ds, ids, withMistake } from './_util';
 
 test('install-target: the shim installed to /opt/cni/bin, which k3s never reads', () => {
@@ -64,4 +64,41 @@ test.each([
   const { code, report } = json([withMistake(edit)]);
   expect(code).toBe(1);
   expect(ruleIds(report)).toContain(rule);
+});
+
+describe('the doctor Job', () => {
+  const doctorChart = () => {
+    const chart = Testing.chart();
+    const doctor = new MultusDoctor(chart, 'Doctor');
+    return { chart, job: ApiObject.of(doctor.job) };
+  };
+
+  test('doctor-root: --root names the container\'s own file system, or a writable host root', () => {
+    expect(synthErrors(doctorChart().chart)).toEqual([]);
+    const unmounted = doctorChart();
+    unmounted.job.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/command/5', '/hostroot'));
+    const errors = synthErrors(unmounted.chart);
+    expect(ids(errors)).toEqual(['doctor-root']);
+    expect(errors[0]).toContain('--root /hostroot is not mounted from the host');
+    const writable = doctorChart();
+    writable.job.addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/volumeMounts/0/readOnly'));
+    expect(synthErrors(writable.chart).join('\n')).toContain('--root /host means host /, writable');
+    const elsewhere = doctorChart();
+    elsewhere.job.addJsonPatch(JsonPatch.replace('/spec/template/spec/volumes/0/hostPath/path', '/var/lib/rancher/k3s'));
+    expect(ids(synthErrors(elsewhere.chart))).toEqual(['doctor-root']);
+  });
+
+  test('the doctor\'s image is judged by image-pinned, like the daemons\' images', () => {
+    const { chart, job } = doctorChart();
+    job.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'node:latest'));
+    expect(ids(synthErrors(chart))).toEqual(['image-pinned']);
+  });
+
+  test('lint judges a doctor Job written by hand', () => {
+    const { chart } = doctorChart();
+    const objects = Testing.synth(chart);
+    objects[0].spec.template.spec.volumes[0].hostPath.path = '/etc';
+    const file = tempFile('doctor.yaml', Yaml.stringify(...objects));
+    expect(ruleIds(json([file]).report)).toEqual(['doctor-root']);
+  });
 });
