@@ -112,6 +112,29 @@ describe('networks without anything that installs their plugins or writes their 
   });
 });
 
+describe('Multus deployed at run time by a controller, from objects in the input', () => {
+  test('a HelmChart of a Multus chart, a HelmChartConfig for it and a NetworkAddonsConfig asking for Multus: bin-dir-same-path not judged', () => {
+    const files = ['issue-k3s-10928-multus-whereabouts-repro-helmchart.yaml', 'issue-rke2-8577-multus-helmchartconfig-namespace-isolation.yaml', 'cnao-k3s-networkaddonsconfig-v0-99-broken.yaml'];
+    for (const file of files) {
+      const { code, report } = json([path.join(CORPUS, file)]);
+      expect(code).toBe(0);
+      expect(report.notJudged).toHaveLength(1);
+      expect(report.notJudged[0].ruleId).toBe('bin-dir-same-path');
+      expect(report.notJudged[0].missing).toMatch(/^Multus is deployed at run time by the (Helm controller of k3s\/RKE2, from chart "rke2-multus"|cluster-network-addons operator)/);
+      expect(report.notJudged[0].missing).toContain('render it (helm template with these values) and lint the output');
+    }
+    expect(json([path.join(CORPUS, files[0])]).report.notJudged[0]).toMatchObject({ kind: 'HelmChart', field: 'spec.valuesContent', line: 14, column: 3 });
+  });
+
+  test('silent on a HelmChart of another chart, and on a NetworkAddonsConfig without multus', () => {
+    const other = tempFile('charts.yaml', Yaml.stringify(
+      { apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'traefik', namespace: 'kube-system' }, spec: { chart: 'traefik', valuesContent: 'ports: {}' } },
+      { apiVersion: 'networkaddonsoperator.network.kubevirt.io/v1', kind: 'NetworkAddonsConfig', metadata: { name: 'cluster' }, spec: { ovs: {} } },
+    ));
+    expect(json([other]).report).toMatchObject({ findings: [], notJudged: [] });
+  });
+});
+
 describe('output', () => {
   const nad = () => tempFile('nad.yaml', Yaml.stringify({
     apiVersion: 'k8s.cni.cncf.io/v1',

@@ -111,6 +111,11 @@ export class Model {
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
 
+  /**
+   * Objects that make a controller deploy Multus at run time (a k3s/RKE2 HelmChart of a Multus
+   * chart, its HelmChartConfig, a CNAO NetworkAddonsConfig): the DaemonSet is not in the input.
+   */
+  public readonly deployedAtRunTime: { readonly owner: Obj; readonly field: string; readonly by: string }[] = [];
   /** Daemon configs that no daemon of the input reads: judged by what they say alone. */
   public readonly loneDaemonConfigs: LoneDaemonConfig[] = [];
   public readonly suppressible: readonly string[];
@@ -150,6 +155,10 @@ export class Model {
       asArray(podSpec.containers).forEach((c, i) => {
         if (typeof c?.name === 'string') this.readContainer(obj, podSpec, c, i);
       });
+    }
+    for (const o of this.objects) {
+      const deployer = runTimeDeployer(o);
+      if (deployer) this.deployedAtRunTime.push({ owner: o, ...deployer });
     }
     const read = new Set(this.daemons.map((d) => d.configMap));
     for (const cm of this.objects) {
@@ -274,6 +283,22 @@ export class Model {
     }
     return { ...base, config, configMap: cm };
   }
+}
+
+/** Whether an object makes a controller deploy Multus at run time, and how. */
+function runTimeDeployer(o: Obj): { field: string; by: string } | undefined {
+  const group = typeof o.manifest.apiVersion === 'string' ? o.manifest.apiVersion.split('/')[0] : '';
+  const spec = o.manifest.spec;
+  if (group === 'helm.cattle.io' && o.kind === 'HelmChart' && typeof spec?.chart === 'string' && /multus/.test(spec.chart)) {
+    return { field: spec.valuesContent !== undefined ? 'spec.valuesContent' : 'spec.chart', by: `the Helm controller of k3s/RKE2, from chart "${spec.chart}" with these values` };
+  }
+  if (group === 'helm.cattle.io' && o.kind === 'HelmChartConfig' && /multus/.test(o.name)) {
+    return { field: 'spec.valuesContent', by: `the Helm controller of k3s/RKE2, from chart "${o.name}" with these values over its own` };
+  }
+  if (group === 'networkaddonsoperator.network.kubevirt.io' && o.kind === 'NetworkAddonsConfig' && spec?.multus !== undefined) {
+    return { field: 'spec.multus', by: 'the cluster-network-addons operator, from this NetworkAddonsConfig' };
+  }
+  return undefined;
 }
 
 function readLoneConfig(configMap: Obj, text: string): LoneDaemonConfig {

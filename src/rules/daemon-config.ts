@@ -1,8 +1,8 @@
 // The rules on the thick daemon's daemon-config.json: where it is mounted, what each path in it means in the pod and on the host.
 import { asText } from '../_json';
-import { defineRule } from './_define';
+import { CannotJudge, defineRule, Report } from './_define';
 import { configField, configsToJudge, configValue, daemonsWithConfig, dedicatedView, holder, podPrefixIn } from './_helpers';
-import { truncate, tryHost, tryPod } from './_model';
+import { Model, truncate, tryHost, tryPod } from './_model';
 import { DAEMON_CONFIG_PATH_FIELDS } from '../cni/daemon-config';
 import { cniVersionProblem } from '../cni/versions';
 import { HostPath, PodPath } from '../paths';
@@ -102,7 +102,20 @@ export const binDirSamePath = defineRule({
   severity: Severity.ERROR,
   summary: 'binDir is the node\'s real CNI bin dir, mounted at the same path in the daemon container, symlink targets included.',
   catches: '`failed to find plugin "portmap" in path [/host/opt/cni/bin]`: the delegate bin dir is not the host\'s real bin dir.',
-  check: (m, report, cannotJudge) => daemonsWithConfig(m, cannotJudge, 'binDir').flatMap((d) => {
+  check: (m, report, cannotJudge) => {
+    for (const { owner, field, by } of m.deployedAtRunTime) {
+      cannotJudge(owner, {
+        field,
+        missing: `Multus is deployed at run time by ${by}; its DaemonSet and config are not in the input, so whether the bin dir it uses is ${m.layout.binDir} ` +
+          'cannot be judged: render it (helm template with these values) and lint the output',
+      });
+    }
+    return judgeBinDir(m, report, cannotJudge);
+  },
+});
+
+function judgeBinDir(m: Model, report: Report, cannotJudge: CannotJudge): Finding[] {
+  return daemonsWithConfig(m, cannotJudge, 'binDir').flatMap((d) => {
     const v = configValue(d, 'binDir', facts.MULTUS_DEFAULT_BIN_DIR)!;
     const label = v.isDefault ? `binDir (not set; the default is ${v.value})` : 'binDir';
     const pod = tryPod(v.value);
@@ -131,8 +144,8 @@ export const binDirSamePath = defineRule({
       }
     }
     return out;
-  }),
-});
+  });
+}
 
 /** Host dirs that other programs share; the daemon deletes and recreates its socket dir. */
 const SHARED_DIRS = ['/', '/run', '/var/run', '/tmp', '/var', '/etc', '/var/lib'];
