@@ -116,7 +116,7 @@ export const duplicateKey = defineRule({
   id: 'duplicate-key',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'No mapping of a manifest defines a key twice (YAML read by lint).',
+  summary: 'No mapping of a manifest defines a key twice (YAML read by lint; what kubectl, the API server and kustomize do with one is run in test/conformance/yaml-referee.test.ts, sources cited in src/rules/objects.ts).',
   catches: 'an edit to the first of two `image:` or `config:` keys that changes nothing, because kubectl keeps the last one; an apply refused with `key "x" already set in map` by the API server (strict field validation of a YAML body) or `mapping key "x" already defined` by kustomize build.',
   check: (m, report) => m.objects.flatMap((o) => o.duplicateKeys.map((d) => {
     const path = d.replace(/ \(lines? [^)]*\)$/, '');
