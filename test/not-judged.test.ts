@@ -92,7 +92,7 @@ describe('networks without anything that installs their plugins or writes their 
     expect(json([moved, deployment, '--node-plugins', 'macvlan']).report.findings.map((f: any) => f.ruleId)).toEqual(['whereabouts-config']);
   });
 
-  test('a kubeconfig under the /host pod prefix is wrong whatever is missing', () => {
+  test('a kubeconfig or whereabouts.conf under the /host pod prefix is wrong whatever is missing', () => {
     const nad = {
       apiVersion: 'k8s.cni.cncf.io/v1',
       kind: 'NetworkAttachmentDefinition',
@@ -100,6 +100,11 @@ describe('networks without anything that installs their plugins or writes their 
       spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'whereabouts', range: '10.0.0.0/24', configuration_path: '/etc/cni/net.d/whereabouts.d/whereabouts.conf', kubernetes: { kubeconfig: '/host/etc/cni/net.d/whereabouts.d/whereabouts.kubeconfig' } } }) },
     };
     expect(json([tempFile('nad.yaml', Yaml.stringify(nad))]).report.findings.map((f: any) => f.ruleId)).toEqual(['kubeconfig-writer']);
+    // So is a whereabouts.conf under it (nad-ipam reports it; whereabouts-config does not judge it without an installer).
+    const conf = JSON.parse(nad.spec.config);
+    conf.ipam.configuration_path = '/host/etc/cni/net.d/whereabouts.d/whereabouts.conf';
+    const moved = { ...nad, spec: { config: JSON.stringify(conf) } };
+    expect(json([tempFile('nad.yaml', Yaml.stringify(moved))]).report.findings.map((f: any) => f.ruleId)).toEqual(['nad-ipam', 'kubeconfig-writer']);
   });
 
   test('at synth an app with a layout is the whole deployment: a plugin nothing installs is an error', () => {
