@@ -32,3 +32,21 @@ export function nodeDaemonSet(scope: Construct, id: string, props: kplus.DaemonS
   ds.select(kplus.LabelSelector.of({ labels: selector }));
   return ds;
 }
+
+/**
+ * A node daemon on the host's network with no API access (no ServiceAccount token): its pods are
+ * labelled and selected by `labels`, on the nodes `nodeSelector` names, tolerating every taint.
+ */
+export function hostNetworkDaemonSet(scope: Construct, name: string, namespace: string, labels: { [key: string]: string },
+  nodeSelector: { [label: string]: string } | undefined): kplus.DaemonSet {
+  const ds = nodeDaemonSet(scope, 'DaemonSet', {
+    metadata: { name, namespace, labels },
+    podMetadata: { labels },
+    hostNetwork: true,
+    securityContext: { ensureNonRoot: false },
+    automountServiceAccountToken: false,
+    isolate: false,
+  }, labels);
+  scheduleOnNodes(ds, nodeSelector, true);
+  return ds;
+}

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
+import { hostNetworkDaemonSet, PRIVILEGED, pinnedImage } from './_pod';
 import { AppValidator } from './_validator';
 import * as facts from './cni/facts';
 import { ICniNodeLayout } from './layout/layout';
@@ -35,15 +35,7 @@ export class DhcpDaemon extends Construct {
     this.paths = nodeLayout(this, props);
     const layout = this.paths;
     const labels = { app: 'cni-dhcp-daemon' };
-    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
-      metadata: { name: 'cni-dhcp-daemon', namespace: props.namespace ?? NODE_DAEMON_NAMESPACE, labels },
-      podMetadata: { labels },
-      hostNetwork: true,
-      securityContext: { ensureNonRoot: false },
-      automountServiceAccountToken: false,
-      isolate: false,
-    }, labels);
-    scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
+    this.daemonSet = hostNetworkDaemonSet(this, 'cni-dhcp-daemon', props.namespace ?? NODE_DAEMON_NAMESPACE, labels, props.nodeSelector);
 
     const bin = kplus.Volume.fromHostPath(this, 'BinVolume', 'cni-bin', { path: layout.binDirMountRoot.path });
     const sock = kplus.Volume.fromHostPath(this, 'SocketVolume', 'cni-socket', {

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod';
+import { hostNetworkDaemonSet, PRIVILEGED, pinnedImage } from './_pod';
 import { AppValidator } from './_validator';
 import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_REPLACE_BUNDLED, INSTALLER_ENV_SOURCE, INSTALLER_ENV_TARGET, PLUGIN_INSTALLER_SCRIPT } from './cni/installer';
 import * as macvtap from './cni/macvtap';
@@ -76,15 +76,7 @@ export class MacvtapDevicePlugin extends Construct {
       data: { [macvtap.MACVTAP_CONFIG_ENV]: Lazy.any({ produce: () => JSON.stringify(this.resources()) }) as any },
     });
 
-    this.daemonSet = nodeDaemonSet(this, 'DaemonSet', {
-      metadata: { name, namespace, labels },
-      podMetadata: { labels },
-      hostNetwork: true,
-      securityContext: { ensureNonRoot: false },
-      automountServiceAccountToken: false,
-      isolate: false,
-    }, labels);
-    scheduleOnNodes(this.daemonSet, props.nodeSelector, true);
+    this.daemonSet = hostNetworkDaemonSet(this, name, namespace, labels, props.nodeSelector);
 
     const root = layout.binDirMountRoot;
     const bin = kplus.Volume.fromHostPath(this, 'BinVolume', 'cni-bin', { path: root.path });

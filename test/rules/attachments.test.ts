@@ -5,6 +5,19 @@ import { Ipam, MacvlanNetwork, MultusThick } from '../../src';
 import { json, synthErrors } from '../_util';
 import { ids } from './_util';
 
+
+/** A static NAD `lan` and `workload` attached to it, as one manifest for the lint command; the attachment findings. */
+function attachmentFindings(workload: any): any[] {
+  const nad = {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'lan', namespace: 'default' },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
+  };
+  const { report } = json(['--distro', 'standard', '-'], [nad, workload].map((o) => JSON.stringify(o)).join('\n---\n'));
+  return report.findings.filter((x: any) => x.ruleId === 'attachment');
+}
+
 test('attachment: an interface name used twice in one pod, written through an escape hatch', () => {
   const chart = Testing.chart();
   new MultusThick(chart, 'Multus');
@@ -64,22 +77,12 @@ test.each([
   ['RollingUpdate with maxSurge 0', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, 1, false],
   ['RollingUpdate with maxSurge "0%"', { type: 'RollingUpdate', rollingUpdate: { maxSurge: '0%' } }, 1, false],
 ])('attachment: a fixed address on a Deployment with %s, a manifest judged by the lint command', (_name, strategy, replicas, fires) => {
-  const objects = [
-    {
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name: 'lan', namespace: 'default' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'default' },
-      spec: { replicas, strategy, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"lan","interface":"lan0"}]' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
-    },
-  ];
-  const { report } = json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-  const found = report.findings.filter((x: any) => x.ruleId === 'attachment');
+  const found = attachmentFindings({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, strategy, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"lan","interface":"lan0"}]' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
+  });
   if (fires) {
     expect(found).toHaveLength(1);
     expect(found[0].message).toContain('is a Deployment whose RollingUpdate starts 1 new pod before it stops the old one');
@@ -96,22 +99,12 @@ test.each([
   ['podReplacementPolicy Failed', { podReplacementPolicy: 'Failed' }, false],
   ['a podFailurePolicy, which makes Failed the default', { podFailurePolicy: { rules: [] } }, false],
 ])('attachment: a fixed address on a Job with %s, a manifest judged by the lint command', (_name, spec, fires) => {
-  const objects = [
-    {
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name: 'lan', namespace: 'default' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.200/24' }] } }) },
-    },
-    {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'once', namespace: 'default' },
-      spec: { ...spec, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'lan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
-    },
-  ];
-  const { report } = json(['--distro', 'standard', '-'], objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-  const found = report.findings.filter((f: any) => f.ruleId === 'attachment').map((f: any) => f.message);
+  const found = attachmentFindings({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'once', namespace: 'default' },
+    spec: { ...spec, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'lan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
+  }).map((f: any) => f.message);
   expect(found).toEqual(fires ? [expect.stringContaining('Job once runs a replacement pod that may start while the old one terminates')] : []);
 });
 
