@@ -382,14 +382,17 @@ function withText(o: ManifestObject, t: ObjectText): ManifestObject {
 }
 
 /** Where a finding points: the file, and the line and column of its field (else the object's line). */
-type Locator = (f: { source?: string; field: string }) => { file: string; position: Position } | undefined;
+type Locator = (f: { source?: string; field: string; kind: string; name: string }) => { file: string; position: Position } | undefined;
 
 function locator(objects: ManifestObject[]): Locator {
-  const bySource = new Map(objects.map((o) => [o.source, o.manifest]));
+  // Objects of one line (a List written in flow style) share a source: the kind and name tell them apart.
+  const bySource = new Map<string | undefined, any[]>();
+  for (const o of objects) bySource.set(o.source, [...(bySource.get(o.source) ?? []), o.manifest]);
   return (f) => {
     const [file, line] = splitSource(f.source);
     if (!file) return undefined;
-    const manifest = bySource.get(f.source);
+    const candidates = bySource.get(f.source) ?? [];
+    const manifest = candidates.length === 1 ? candidates[0] : candidates.find((m) => m?.kind === f.kind && `${m?.metadata?.name ?? ''}` === f.name);
     const t = manifest && typeof manifest === 'object' ? TEXTS.get(manifest) : undefined;
     return { file, position: (t && locate(t, f.field)) ?? { line, column: 0 } };
   };
@@ -404,11 +407,11 @@ function render(format: Options['format'], verdict: Verdict, objectCount: number
   const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${extra} in ${plural(objectCount, 'object')} ` +
     `(layout ${layout.layoutName}: ${layout.confDir}, ${layout.binDir})`;
   // Each finding at its field's line and column, where the text shows them.
-  const place = <T extends { source?: string; field: string }>(f: T) => {
+  const place = <T extends { source?: string; field: string; kind: string; name: string }>(f: T) => {
     const p = at(f)?.position;
     return p ? { ...f, line: p.line, ...(p.column > 0 ? { column: p.column } : {}) } : f;
   };
-  const pointer = (f: { source?: string; field: string }) => {
+  const pointer = (f: { source?: string; field: string; kind: string; name: string }) => {
     const a = at(f);
     return a ? `${a.file}:${a.position.line}${a.position.column > 0 ? `:${a.position.column}` : ''}` : f.source ?? '-';
   };
@@ -436,7 +439,7 @@ function render(format: Options['format'], verdict: Verdict, objectCount: number
 /** SARIF 2.1.0, so that code-scanning UIs show findings at their file and line. */
 function sarif({ findings, suppressed, notJudged }: Verdict, at: Locator): any {
   const rules = MultusRules.all;
-  const location = (f: { source?: string; field: string }) => {
+  const location = (f: { source?: string; field: string; kind: string; name: string }) => {
     const a = at(f);
     if (!a) return [];
     const region = { startLine: a.position.line, ...(a.position.column > 0 ? { startColumn: a.position.column } : {}) };

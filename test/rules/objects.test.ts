@@ -174,14 +174,23 @@ describe('duplicate-key', () => {
       '    data: {a: "1", b: "2"}',
       '    data: {a: "1"}',
       '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: "1"}}',
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: d}, data: {a: "1"}}',
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: e}, data: {a: "1", b: "2", a: "3"}}',
       '',
     ].join('\n');
     const { report } = json([tempFile('list.yaml', list)]);
     expect(report.findings.filter((f: any) => f.ruleId === 'duplicate-key').map((f: any) => [f.name, f.field, f.line])).toEqual([
       ['a', 'metadata.annotations["k8s.v1.cni.cncf.io/networks"]', 4],
       ['b', 'data', 9],
+      ['e', 'data.a', 12],
     ]);
     expect(json([tempFile('lib.yaml', Yaml.stringify(...libraryObjects()))]).report.findings).toEqual([]);
+  });
+
+  test('duplicate-key: two objects on one line (a List in flow style) each point into their own text', () => {
+    const line = 'items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: "1", a: "2"}}, {apiVersion: v1, kind: ConfigMap, metadata: {name: e}, data: {a: "1"}}]';
+    const { report } = json([tempFile('list.yaml', `apiVersion: v1\nkind: List\n${line}\n`)]);
+    expect(report.findings.map((f: any) => [f.ruleId, f.name, f.line, f.column])).toEqual([['duplicate-key', 'c', 3, line.indexOf('a: "2"') + 1]]);
   });
 
   test('duplicate-key: can be suppressed on its object, with a reason', () => {
