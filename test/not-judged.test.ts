@@ -20,7 +20,7 @@ describe('a DaemonSet whose daemon config is in a ConfigMap that is not in the i
     expect(code).toBe(0);
     expect(report.findings).toEqual([]);
     const ids = [...new Set<string>(report.notJudged.map((n: any) => n.ruleId))].sort();
-    expect(ids).toEqual([...DAEMON_CONFIG_RULES, 'daemon-config-valid', 'force-cni-version', 'thick-kubeconfig'].sort());
+    expect(ids).toEqual([...DAEMON_CONFIG_RULES, 'daemon-config-valid', 'force-cni-version', 'multus-config-file', 'thick-kubeconfig'].sort());
     for (const n of report.notJudged) {
       expect(n).toMatchObject({ kind: 'DaemonSet', name: 'kube-multus-ds', field: 'spec.template.spec.volumes (multus-daemon-config)' });
       expect(n.missing).toContain('from ConfigMap "multus-daemon-config", which is not in the input');
@@ -43,10 +43,11 @@ describe('a daemon config without its DaemonSet', () => {
     expect(json([tempFile('cm.yaml', Yaml.stringify(cm))]).report).toMatchObject({ findings: [], summary: { notJudged: DAEMON_CONFIG_RULES.length } });
     delete config.cniVersion;
     config.kubeconfig = '/etc/cni/net.d/multus.d/multus.kubeconfig';
+    config.multusConfigFile = '/tmp/00-multus.conf';
     cm.data['daemon-config.json'] = JSON.stringify(config);
     const { code, report } = json([tempFile('cm.yaml', Yaml.stringify(cm))]);
     expect(code).toBe(1);
-    expect(report.findings.map((f: any) => f.ruleId).sort()).toEqual(['daemon-config-valid', 'thick-kubeconfig']);
+    expect(report.findings.map((f: any) => f.ruleId).sort()).toEqual(['multus-config-file', 'thick-kubeconfig']);
     expect(notes(report).sort()).toEqual(DAEMON_CONFIG_RULES.map((id) => `${id} ConfigMap data["daemon-config.json"]`));
     expect(report.notJudged[0].missing).toContain('no Multus daemon in the input mounts this ConfigMap');
   });

@@ -1,6 +1,6 @@
 import { argvOf, asArray, asText, parseJson } from '../_json';
 import * as facts from '../cni/facts';
-import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET, installedPlugins } from '../cni/installer';
+import { CONFIG_INSTALLER_ENV_SOURCE, CONFIG_INSTALLER_ENV_TARGET, INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET, installedPlugins } from '../cni/installer';
 import { ICniNodeLayout } from '../layout/layout';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -41,6 +41,28 @@ export interface Installer {
 }
 
 /** The thick Multus daemon of one workload. */
+/**
+ * An init container of the daemon's pod that writes Multus's config file into the node's CNI
+ * config dir from a ConfigMap (`MultusConfigLifetime.PERSISTENT`), read off its environment.
+ */
+export interface ConfigWriter {
+  readonly container: string;
+  /** The field of its env, for findings. */
+  readonly field: string;
+  readonly mounts: MountTable;
+  /** The env values as written. */
+  readonly sourceValue?: string;
+  readonly dirValue?: string;
+  /** The file's name, which it keeps in the config dir. */
+  readonly fileName?: string;
+  /** The file's content, when the source is a mounted ConfigMap key that exists. */
+  readonly text?: string;
+  /** The ConfigMap that holds it. */
+  readonly configMap?: Obj;
+  /** Why the content could not be read. */
+  readonly sourceProblem?: string;
+}
+
 export interface ThickDaemon {
   readonly owner: Obj;
   readonly podSpec: any;
@@ -54,6 +76,8 @@ export interface ThickDaemon {
   readonly configMap?: Obj;
   /** Why the config could not be found or read, against the object that is wrong. */
   readonly configProblem?: FindingDetails & { readonly holder: Obj };
+  /** The writer of a persistent Multus config in the same pod, if any. */
+  readonly configWriter?: ConfigWriter;
   /**
    * With partial input: the ConfigMap the daemon mounts its config from, which is not in the
    * input, so nothing that depends on the config can be judged.
@@ -221,13 +245,42 @@ export class Model {
     if (bin) this.installers.push({ owner, container: c.name, target: bin, targetField: `${field}.CNI_BIN_DIR`, plugins: ['whereabouts'], mounts });
   }
 
+  /** The init container that writes a persistent Multus config, recognised by its env. */
+  private readConfigWriter(owner: Obj, podSpec: any): ConfigWriter | undefined {
+    const inits = asArray(podSpec.initContainers);
+    const i = inits.findIndex((c) => asArray(c?.env).some((e) => e?.name === CONFIG_INSTALLER_ENV_SOURCE));
+    if (i < 0 || typeof inits[i]?.name !== 'string') return undefined;
+    const c = inits[i];
+    const env = new Map<string, string>();
+    for (const e of asArray(c.env)) if (typeof e?.value === 'string') env.set(e.name, e.value);
+    const mounts = MountTable.fromPodSpec(podSpec, c.name);
+    const sourceValue = env.get(CONFIG_INSTALLER_ENV_SOURCE);
+    const base = { container: c.name, field: `spec.template.spec.initContainers[${i}].env`, mounts, sourceValue, dirValue: env.get(CONFIG_INSTALLER_ENV_TARGET) };
+    const source = tryPod(sourceValue);
+    if (!source) return { ...base, sourceProblem: `${CONFIG_INSTALLER_ENV_SOURCE} = ${JSON.stringify(sourceValue)} is not an absolute path` };
+    const fileName = source.path.split('/').pop();
+    const mount = mounts.mountAt(source);
+    if (!mount?.configMapName) {
+      return { ...base, fileName, sourceProblem: `${source} lies under no ConfigMap volumeMount of init container "${c.name}"${mount ? ` (${mount.mountPath} is volume "${mount.volumeName}")` : ''}, so there is no config to copy` };
+    }
+    const file = source.relativeTo(mount.mountPath)!;
+    const files = mount.configMapFiles ?? {};
+    const key = files[file] ?? (files['*'] ? file : undefined);
+    const cm = this.objects.find((o) => o.kind === 'ConfigMap' && o.name === mount.configMapName && (o.namespace ?? 'default') === (owner.namespace ?? 'default'));
+    const text = key === undefined ? undefined : cm?.manifest.data?.[key];
+    if (typeof text !== 'string') {
+      return { ...base, fileName, configMap: cm, sourceProblem: `${source} is not a file of the ConfigMap volume "${mount.volumeName}" (ConfigMap "${mount.configMapName}"${key ? `, key "${key}"` : `, which projects ${JSON.stringify(Object.keys(files))}`})` };
+    }
+    return { ...base, fileName, text, configMap: cm };
+  }
+
   private readDaemon(owner: Obj, podSpec: any, container: any, containerIndex: number): ThickDaemon {
     const mounts = MountTable.fromPodSpec(podSpec, container.name);
     const argv = argvOf(container);
     const configArg = flagValue(argv, ['-config', '--config']);
     const configPath = tryPod(configArg ?? facts.MULTUS_DAEMON_CONFIG_PATH) ?? PodPath.of(facts.MULTUS_DAEMON_CONFIG_PATH);
     const field = `spec.template.spec.containers[${containerIndex}].volumeMounts`;
-    const base = { owner, podSpec, container, containerIndex, mounts, configPath };
+    const base = { owner, podSpec, container, containerIndex, mounts, configPath, configWriter: this.readConfigWriter(owner, podSpec) };
     if (configArg !== undefined && !tryPod(configArg)) {
       return {
         ...base,
