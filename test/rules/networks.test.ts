@@ -118,6 +118,33 @@ test('network-overlap: a fixed address inside another network\'s range on the sa
   expect(errors[0]).toContain('on master eth0, default/fixed hands out 192.168.1.200/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.250 of default/pool');
 });
 
+test('network-overlap: a macvlan and an ipvlan network on one master, and Whereabouts ranges, judged by the lint command', () => {
+  const nad = (name: string, config: any) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name, master: 'eth0', ...config }) },
+  });
+  const whereabouts = (range: string, networkName?: string) => ({
+    type: 'whereabouts', range, configuration_path: '/etc/cni/net.d/whereabouts.d/whereabouts.conf', ...(networkName ? { network_name: networkName } : {}),
+  });
+  const overlaps = (...objects: any[]) => json(['--distro', 'standard', '--node-plugins', 'macvlan,ipvlan,static,host-local,whereabouts', '-'],
+    objects.map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'network-overlap').map((f: any) => f.message);
+  // Two plugins, one LAN: compared.
+  expect(overlaps(
+    nad('mac', { type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }]] } }),
+    nad('ipv', { type: 'ipvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.120/24' }] } }),
+  )).toEqual([expect.stringContaining('on master eth0, default/ipv hands out 192.168.1.120/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.150 of default/mac')]);
+  // A Whereabouts range over a fixed address of another network.
+  expect(overlaps(
+    nad('wa', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }),
+    nad('fixed', { type: 'macvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.7/24' }] } }),
+  )).toHaveLength(1);
+  // Two Whereabouts networks of one pool share its allocations; another network_name is another pool.
+  expect(overlaps(nad('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }), nad('wa2', { type: 'ipvlan', ipam: whereabouts('192.168.1.0/24') }))).toEqual([]);
+  expect(overlaps(nad('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'a') }), nad('wa2', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'b') }))).toHaveLength(1);
+});
+
 test('network-overlap: disjoint ranges and addresses on one master pass', () => {
   const chart = Testing.chart();
   new MultusThick(chart, 'Multus');
