@@ -155,6 +155,11 @@ export const NAD_KIND = 'NetworkAttachmentDefinition';
 export const NAD_CRD_NAME = 'network-attachment-definitions.k8s.cni.cncf.io';
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
+/**
+ * This project's annotation that suppresses rules on the object that carries it:
+ * `<rule-id>=<reason>` entries separated by commas or line breaks (see `MultusRules.suppress`).
+ */
+export const SUPPRESSION_ANNOTATION = 'cdk8s-multus.io/ignore';
 
 /** The dhcp plugin's daemon socket dir on the host (plugins/ipam/dhcp). */
 export const DHCP_SOCKET_DIR = '/run/cni';

@@ -5,7 +5,8 @@ import { imagePinned } from './images';
 import { kubeconfigWriter } from './kubeconfigs';
 import { bridgeGateway, macvtapResource, nadConfig, nadCrd, nadIpam, networkNameUnique, networkOverlap, pluginAvailable } from './networks';
 import { daemonPod, dhcpDaemon, doctorRoot, installTarget, netnsVisible, oneFlavour } from './node-daemons';
-import { objectName, objectUnique } from './objects';
+import { duplicateKey, objectName, objectUnique } from './objects';
+import { suppressionValid } from './suppressions';
 import { thinCniConfDir, thinCniVersion, thinPaths } from './thin';
 import { whereaboutsConfig, whereaboutsMounts } from './whereabouts';
 
@@ -16,5 +17,5 @@ export const RULES: Rule[] = [
   imagePinned, nadCrd, nadConfig,
   pluginAvailable, nadIpam, networkNameUnique, networkOverlap, bridgeGateway, macvtapResource, dhcpDaemon, thinPaths, thinCniVersion,
   thinCniConfDir, attachment, kubevirtNetworks, kubeconfigWriter, oneFlavour, whereaboutsMounts,
-  whereaboutsConfig, objectName, objectUnique, doctorRoot,
+  whereaboutsConfig, objectName, objectUnique, doctorRoot, duplicateKey, suppressionValid,
 ];

@@ -94,8 +94,11 @@ export const pluginAvailable = defineRule({
   severity: Severity.ERROR,
   summary: 'Every plugin type used by a network (and multus-shim for the daemon) is bundled by the node or installed into its bin dir.',
   catches: '`failed to find plugin "macvlan" in path [/var/lib/rancher/k3s/data/cni]`: k3s bundles no macvlan.',
-  check: (m, report) => {
+  check: (m, report, cannotJudge) => {
     const available = new Set(m.layout.bundledPlugins);
+    // A NAD linted without anything that installs plugins: the nodes may carry plugins that
+    // something outside the input installed, and nothing says which.
+    const nodesUnknown = m.partialInput && !m.nodePluginsDeclared && !m.installsPlugins;
     for (const i of m.installers) {
       if (i.mounts.toHost(i.target)?.isSame(m.layout.binDir)) i.plugins.forEach((p) => available.add(p));
     }
@@ -125,7 +128,16 @@ export const pluginAvailable = defineRule({
       const config = parsedConfig(nad); // an unparsable config is reported by nad-config
       if (!config) continue;
       for (const t of new Set(pluginTypes(config))) {
-        if (!available.has(t)) out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
+        if (available.has(t)) continue;
+        if (nodesUnknown) {
+          cannotJudge(nad, {
+            field: 'spec.config',
+            missing: `plugin "${t}" is not bundled by ${m.layout.layoutName}, and nothing in the input installs plugins or deploys Multus: ` +
+              `whether the nodes carry it in ${m.layout.binDir} is not known; lint with the installer, or declare the nodes' plugins (lint --node-plugins)`,
+          });
+        } else {
+          out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
+        }
       }
     }
     return out;

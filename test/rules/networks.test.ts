@@ -70,9 +70,12 @@ test('plugin-available: plugins named inside other plugins\' configs (flannel\'s
   });
   // k3s's own 10-flannel.conflist: flannel runs bridge with host-local, both bundled.
   expect(json([tempFile('10-flannel.conflist', flannel({ hairpinMode: true, isDefaultGateway: true }))]).report.findings).toEqual([]);
-  // A flannel that delegates to ipvlan: the node fails with 'failed to find plugin "ipvlan"'.
-  const ipvlan = json([tempFile('10-flannel.conflist', flannel({ type: 'ipvlan', master: 'eth0' }))]).report.findings;
+  // A flannel that delegates to ipvlan: on a node with k3s's plugins (and sbr, declared) it fails
+  // with 'failed to find plugin "ipvlan"'. Alone, the file says nothing of the node's plugins.
+  const ipvlanFile = tempFile('10-flannel.conflist', flannel({ type: 'ipvlan', master: 'eth0' }));
+  const ipvlan = json([ipvlanFile, '--node-plugins', 'sbr']).report.findings;
   expect(ipvlan.map((f: any) => [f.ruleId, f.found])).toEqual([['plugin-available', 'ipvlan']]);
+  expect(json([ipvlanFile]).report.notJudged.map((n: any) => [n.ruleId, n.field])).toEqual([['plugin-available', 'spec.config']]);
   // A Multus config whose delegate is a conflist chaining tuning.
   const multus = JSON.stringify({
     cniVersion: '1.0.0',
@@ -80,7 +83,7 @@ test('plugin-available: plugins named inside other plugins\' configs (flannel\'s
     type: 'multus',
     delegates: [{ cniVersion: '1.0.0', name: 'cbr0', plugins: [{ type: 'flannel', delegate: {} }, { type: 'tuning' }] }],
   });
-  expect(json([tempFile('00-multus.conf', multus)]).report.findings.filter((f: any) => f.ruleId === 'plugin-available').map((f: any) => f.found).sort())
+  expect(json([tempFile('00-multus.conf', multus), '--node-plugins', 'sbr']).report.findings.filter((f: any) => f.ruleId === 'plugin-available').map((f: any) => f.found).sort())
     .toEqual(['multus', 'tuning']);
 });
 
