@@ -10,6 +10,7 @@ export * from './rules/multus-rules';
 export * as nad from './imports/k8s.cni.cncf.io';
 export * from './ipam';
 export * from './network';
+export * from './chain';
 export * from './link-network';
 export * from './macvlan-network';
 export * from './ipvlan-network';

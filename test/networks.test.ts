@@ -5,8 +5,8 @@ import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  BridgeNetwork, CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
-  MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusThick,
+  BridgeNetwork, Chain, CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
+  MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { lanIpam, objectOf, synthErrors } from './_util';
@@ -262,6 +262,73 @@ describe('BridgeNetwork', () => {
     expect(() => new BridgeNetwork(chart, 'E', { mtu: 20 })).toThrow(/mtu must be an integer from 68/);
     expect(() => new BridgeNetwork(chart, 'F', { isGateway: true })).toThrow('BridgeNetwork: isGateway needs an IPAM with a subnet');
     expect(() => new BridgeNetwork(chart, 'G', { ipMasq: true, ipam: Ipam.dhcp() })).toThrow(/ipMasq needs an IPAM with a subnet .* got ipam dhcp/);
+  });
+});
+
+describe('chains', () => {
+  test('a chain makes the config a conflist: the network\'s plugin first, then the chained ones in order', () => {
+    const net = new MacvlanNetwork(Testing.chart(), 'Lan', {
+      master: 'eth0',
+      ipam: lanIpam(),
+      capabilities: { ips: true },
+      chain: [
+        Chain.tuning({ sysctls: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, mac: '02:00:00:00:00:01', promiscuous: true, mtu: 1400 }),
+        Chain.portMap({ backend: PortMapBackend.NFTABLES, snat: false }),
+        Chain.sbr({ table: 100 }),
+      ],
+    });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'plugins']);
+    expect(net.config.plugins).toEqual([
+      { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { ips: true }, ipam: lanIpam()._configObject() },
+      { type: 'tuning', sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, mac: '02:00:00:00:00:01', promisc: true, mtu: 1400 },
+      { type: 'portmap', backend: 'nftables', snat: false, capabilities: { portMappings: true } },
+      { type: 'sbr', table: 100 },
+    ]);
+    // The defaults write nothing but the plugin type (and portmap's capability).
+    expect(new BridgeNetwork(Testing.chart(), 'Br', { chain: [Chain.portMap(), Chain.sbr()], ipam: lanIpam() }).config.plugins.slice(1))
+      .toEqual([{ type: 'portmap', capabilities: { portMappings: true } }, { type: 'sbr' }]);
+    // No chain: a single plugin config, as before.
+    expect(new MacvlanNetwork(Testing.chart(), 'Plain', { master: 'eth0' }).config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'macvlan', master: 'eth0', mode: 'bridge' });
+  });
+
+  test('the chained plugins k3s lacks (tuning, sbr) are installed; portmap is bundled', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lanIpam(), chain: [Chain.tuning({ promiscuous: true }), Chain.portMap(), Chain.sbr()] });
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'macvlan sbr static tuning' });
+    expect(MultusRules.check(objects.map((manifest) => ({ manifest })), new K3sLayout()).filter((f) => f.ruleId === 'plugin-available')).toEqual([]);
+  });
+
+  test('a chained plugin nobody installs: plugin-available names it in the conflist', () => {
+    const chart = Testing.chart();
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lanIpam(), chain: [Chain.sbr()] });
+    const findings = MultusRules.check(Testing.synth(chart).map((manifest) => ({ manifest })), new K3sLayout()).filter((f) => f.ruleId === 'plugin-available');
+    expect(findings.map((f) => f.found).sort()).toEqual(['macvlan', 'sbr', 'static']);
+  });
+
+  test('overlap, gateway and attachment rules read the conflist\'s first plugin', () => {
+    const chart = Testing.chart();
+    new MacvlanNetwork(chart, 'A', { master: 'eth0', ipam: lanIpam(), chain: [Chain.tuning({ promiscuous: true })] });
+    new MacvlanNetwork(chart, 'B', { master: 'eth0', ipam: lanIpam(), chain: [Chain.sbr()] });
+    expect(synthErrors(chart).filter((e) => e.includes('network-overlap'))).toHaveLength(1);
+  });
+
+  test('fails on what the plugins refuse: a sysctl outside net, a multicast or malformed MAC, an MTU out of range, sbr without addresses, a reserved table', () => {
+    expect(() => Chain.tuning({ sysctls: { 'kernel.hostname': 'x' } })).toThrow('Chain.tuning: sysctls key "kernel.hostname" is not a network sysctl');
+    expect(() => Chain.tuning({ sysctls: { 'net.ipv4..x': '1' } })).toThrow(/not a network sysctl/);
+    expect(() => Chain.tuning({ mac: '03:00:00:00:00:01' })).toThrow(/03:00:00:00:00:01 is a multicast address/);
+    expect(() => Chain.tuning({ mac: '00:00:00:00:00:00' })).toThrow(/the zero address/);
+    expect(() => Chain.tuning({ mac: '0200.0000.0001' })).toThrow(/is not a MAC address; write six octets/);
+    expect(() => Chain.tuning({ mtu: 50 })).toThrow(/mtu must be an integer from 68/);
+    expect(() => Chain.tuning({})).toThrow('Chain.tuning: nothing to tune');
+    expect(() => Chain.sbr({ table: 254 })).toThrow('Chain.sbr: table 254 is the kernel\'s main table');
+    expect(() => Chain.sbr({ table: 0 })).toThrow(/table must be a routing table id from 1/);
+    expect(() => new MacvlanNetwork(Testing.chart(), 'N', { master: 'eth0', chain: [Chain.sbr()] })).toThrow(/MacvlanNetwork: chain\[0\] \(sbr\) routes by the interface's addresses/);
+    expect(() => new MacvlanNetwork(Testing.chart(), 'V6', { master: 'eth0', ipam: Ipam.fixedAddress('fd00::5/64'), chain: [Chain.tuning({ mtu: 1200 })] }))
+      .toThrow(/chain\[0\] \(tuning\): mtu 1200 is below 1280/);
+    // The same chain entries pass on a network they suit.
+    expect(() => new MacvlanNetwork(Testing.chart(), 'Ok', { master: 'eth0', ipam: Ipam.dhcp(), chain: [Chain.sbr(), Chain.tuning({ mtu: 1200 })] })).not.toThrow();
   });
 });
 

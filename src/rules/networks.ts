@@ -3,7 +3,7 @@ import { networkFacts } from '../_attachment';
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
 import { IPV6_MIN_MTU, isInterfaceName, MIN_MTU, mtuProblem, mtuRangeProblem } from '../cni/interfaces';
-import { pluginTypes, segmentOf } from '../cni/plugins';
+import { mainPlugin, pluginTypes, segmentOf } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
@@ -198,7 +198,7 @@ export const networkOverlap = defineRule({
     // One sweep per segment (master or bridge) and family over intervals sorted by start: O(n log n).
     const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string }[]>();
     for (const nad of m.nads) {
-      const config = parsedConfig(nad);
+      const config = mainPlugin(parsedConfig(nad));
       if (!config) continue;
       const segment = segmentOf(config);
       for (const iv of addressIntervals(config)) {
@@ -329,7 +329,7 @@ export const bridgeGateway = defineRule({
     const first = new Map<string, { nad: Obj; gateway: string }>();
     const out: Finding[] = [];
     for (const nad of m.nads) {
-      const config: any = parsedConfig(nad);
+      const config: any = mainPlugin(parsedConfig(nad));
       if (config?.type !== 'bridge' || !(config.isGateway || config.isDefaultGateway) || config.forceAddress) continue;
       const { gateways } = networkFacts(config);
       const gateway = gateways.find((g) => !g.includes(':'));
