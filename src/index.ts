@@ -15,6 +15,7 @@ export * from './link-network';
 export * from './macvlan-network';
 export * from './ipvlan-network';
 export * from './bridge-network';
+export * from './host-device-network';
 export * from './kubevirt';
 export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  BridgeNetwork, Chain, CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
+  BridgeNetwork, Chain, CniNetwork, DhcpDaemon, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
   MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend,
 } from '../src';
 import { schemaErrors } from './_schema';
@@ -329,6 +329,31 @@ describe('chains', () => {
       .toThrow(/chain\[0\] \(tuning\): mtu 1200 is below 1280/);
     // The same chain entries pass on a network they suit.
     expect(() => new MacvlanNetwork(Testing.chart(), 'Ok', { master: 'eth0', ipam: Ipam.dhcp(), chain: [Chain.sbr(), Chain.tuning({ mtu: 1200 })] })).not.toThrow();
+  });
+});
+
+describe('HostDeviceNetwork', () => {
+  test('writes the one key that names the device, with IPAM as the others; the plugin is installed on k3s', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const net = new HostDeviceNetwork(chart, 'Nic', { device: 'enp3s0', ipam: lanIpam() });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'type', 'device', 'ipam']);
+    expect(new HostDeviceNetwork(chart, 'ByMac', { hardwareAddress: '02:00:00:00:0d:01' }).config).toEqual({ cniVersion: '1.0.0', name: 'bymac', type: 'host-device', hwaddr: '02:00:00:00:0d:01' });
+    expect(new HostDeviceNetwork(chart, 'ByPath', { kernelPath: '/sys/devices/pci0000:00/0000:00:1f.6' }).config.kernelpath).toBe('/sys/devices/pci0000:00/0000:00:1f.6');
+    expect(new HostDeviceNetwork(chart, 'ByPci', { pciBusId: '0000:00:1f.6' }).config.pciBusID).toBe('0000:00:1f.6');
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'host-device static' });
+  });
+
+  test('fails unless the device is named exactly once and well, and on a MAC it cannot honour', () => {
+    const chart = Testing.chart();
+    expect(() => new HostDeviceNetwork(chart, 'A', {})).toThrow(/exactly one way .* got none/);
+    expect(() => new HostDeviceNetwork(chart, 'B', { device: 'eth1', pciBusId: '0000:00:1f.6' })).toThrow(/got device and pciBusId/);
+    expect(() => new HostDeviceNetwork(chart, 'C', { device: 'a/b' })).toThrow(/device: "a\/b" is not a Linux interface name/);
+    expect(() => new HostDeviceNetwork(chart, 'D', { pciBusId: '00:1f.6' })).toThrow(/pciBusId "00:1f.6" is not a PCI address; write domain:bus:device.function/);
+    expect(() => new HostDeviceNetwork(chart, 'E', { kernelPath: '/sys/devices/../class/net' })).toThrow(/kernelPath .* without ".."/);
+    expect(() => new HostDeviceNetwork(chart, 'F', { hardwareAddress: '01:00:5e:00:00:01' })).toThrow(/multicast/);
+    expect(() => new HostDeviceNetwork(chart, 'G', { device: 'eth1', capabilities: { mac: true } })).toThrow(/capabilities.mac cannot be honoured/);
   });
 });
 
