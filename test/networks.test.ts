@@ -5,8 +5,8 @@ import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  BridgeNetwork, Chain, CniNetwork, DhcpDaemon, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
-  MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend,
+  BridgeNetwork, Chain, CniNetwork, DhcpDaemon, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding,
+  MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { lanIpam, objectOf, synthErrors } from './_util';
