@@ -16,6 +16,7 @@ export * from './macvlan-network';
 export * from './ipvlan-network';
 export * from './bridge-network';
 export * from './host-device-network';
+export * from './vlan-network';
 export * from './kubevirt';
 export * from './dhcp-daemon';
 export * from './multus-kubeconfig-job';

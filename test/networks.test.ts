@@ -6,7 +6,7 @@ import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   BridgeNetwork, Chain, CniNetwork, DhcpDaemon, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding,
-  MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend,
+  MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend, VlanNetwork,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { lanIpam, objectOf, synthErrors } from './_util';
@@ -354,6 +354,40 @@ describe('HostDeviceNetwork', () => {
     expect(() => new HostDeviceNetwork(chart, 'E', { kernelPath: '/sys/devices/../class/net' })).toThrow(/kernelPath .* without ".."/);
     expect(() => new HostDeviceNetwork(chart, 'F', { hardwareAddress: '01:00:5e:00:00:01' })).toThrow(/multicast/);
     expect(() => new HostDeviceNetwork(chart, 'G', { device: 'eth1', capabilities: { mac: true } })).toThrow(/capabilities.mac cannot be honoured/);
+  });
+});
+
+describe('VlanNetwork', () => {
+  test('writes master, vlanId, mtu, linkInContainer in that order; the plugin is installed on k3s', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const net = new VlanNetwork(chart, 'V100', { master: 'eth0', vlanId: 100, mtu: 1400, linkInContainer: true, ipam: lanIpam() });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'type', 'master', 'vlanId', 'mtu', 'linkInContainer', 'ipam']);
+    expect(new VlanNetwork(Testing.chart(), 'V200', { master: 'bond0', vlanId: 200, ipam: Ipam.dhcp() }).config)
+      .toEqual({ cniVersion: '1.0.0', name: 'v200', type: 'vlan', master: 'bond0', vlanId: 200, ipam: { type: 'dhcp' } });
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'static vlan' });
+  });
+
+  test('fails on a VLAN id out of range, a bad master or MTU, and without IPAM', () => {
+    const chart = Testing.chart();
+    const ipam = lanIpam();
+    expect(() => new VlanNetwork(chart, 'A', { master: 'eth0', vlanId: 0, ipam })).toThrow('VlanNetwork: vlanId must be a VLAN id from 1 to 4094, got 0');
+    expect(() => new VlanNetwork(chart, 'B', { master: 'eth0', vlanId: 4095, ipam })).toThrow(/got 4095/);
+    expect(() => new VlanNetwork(chart, 'C', { master: 'eth0', vlanId: 1.5, ipam })).toThrow(/got 1.5/);
+    expect(() => new VlanNetwork(chart, 'D', { master: 'eth 0', vlanId: 10, ipam })).toThrow(/master: "eth 0" is not a Linux interface name/);
+    expect(() => new VlanNetwork(chart, 'E', { master: 'eth0', vlanId: 10, mtu: 20, ipam })).toThrow(/mtu must be an integer from 68/);
+    expect(() => new VlanNetwork(chart, 'F', { master: 'eth0', vlanId: 10 })).toThrow(/ipam none would fail every ADD: the vlan plugin always runs an IPAM plugin/);
+    expect(() => new VlanNetwork(chart, 'G', { master: 'eth0', vlanId: 10, mtu: 1200, ipam: Ipam.fixedAddress('fd00::5/64') })).toThrow(/below 1280/);
+  });
+
+  test('networks on one master overlap only within one VLAN', () => {
+    const chart = Testing.chart();
+    new VlanNetwork(chart, 'A', { master: 'eth0', vlanId: 10, ipam: lanIpam() });
+    new VlanNetwork(chart, 'B', { master: 'eth0', vlanId: 20, ipam: lanIpam() });
+    expect(synthErrors(chart)).toEqual([]);
+    new VlanNetwork(chart, 'C', { master: 'eth0', vlanId: 10, ipam: lanIpam() });
+    expect(synthErrors(chart).filter((e) => e.includes('network-overlap'))).toHaveLength(1);
   });
 });
 

@@ -36,13 +36,13 @@ export interface Request {
   readonly portMappings?: { hostPort: number; containerPort: number; protocol: string }[];
 }
 
-/** Whether the kernel can create a link of a type (tried in a throwaway namespace). */
-export function kernelSupports(type: string): boolean {
+/** Whether the kernel can create a link of a type, with these type arguments (tried in a throwaway namespace). */
+export function kernelSupports(type: string, ...typeArgs: string[]): boolean {
   const ns = `cm${process.pid}probe`;
   spawnSync('ip', ['netns', 'add', ns]);
   try {
     spawnSync('ip', ['-n', ns, 'link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
-    return spawnSync('ip', ['-n', ns, 'link', 'add', 'link', 'p0', 'name', 'probe0', 'type', type]).status === 0;
+    return spawnSync('ip', ['-n', ns, 'link', 'add', 'link', 'p0', 'name', 'probe0', 'type', type, ...typeArgs]).status === 0;
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
   }
