@@ -1,6 +1,13 @@
 // What the chained plugins accept, shared by the Chain factories and the rules that judge conflists.
 
 /**
+ * Plugins that only change what an earlier plugin of the list made: each fails without a
+ * prevResult (v1.9.1 tuning "Required prevResult missing", portmap "must be called as chained
+ * plugin", sbr "This plugin must be called as chained plugin").
+ */
+export const CHAINED_ONLY: readonly string[] = ['tuning', 'portmap', 'sbr'];
+
+/**
  * What is wrong with a tuning sysctl key, or undefined. The plugin turns the dots into '/', puts
  * the attachment's interface for `IFNAME`, and refuses a file outside /proc/sys/net/
  * (containernetworking/plugins v1.9.1 plugins/meta/tuning/tuning.go, getSysctlFilename).

@@ -203,6 +203,14 @@ describe('portmap', () => {
   });
 });
 
+test.each([
+  ['tuning', { type: 'tuning', mtu: 1400 }, 'Required prevResult missing'],
+  ['portmap', { type: 'portmap', capabilities: { portMappings: true } }, 'must be called as chained plugin'],
+  ['sbr', { type: 'sbr' }, 'This plugin must be called as chained plugin'],
+])('%s on its own, not after a plugin that makes the interface: the ADD fails (the plugin-config rule reports it; Chain only writes it after the network\'s plugin)', (_type, keys, message) => {
+  expect(addFails({ cniVersion: '1.0.0', name: `alone${++n}`, ...keys })).toContain(message);
+});
+
 test('a chain of all three after one network: ADD runs them in order, DEL in reverse, nothing left behind', () => {
   const config = macvlan({
     ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.210', rangeEnd: '192.168.1.219', gateway: '192.168.1.1' }] }),
