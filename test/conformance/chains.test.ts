@@ -3,6 +3,8 @@
  * from its Go module): the conflists the library writes are run as libcni runs them, in lab
  * namespaces, and what they change is read back with ip and sysctl inside the pod's namespace.
  */
+import { spawn, spawnSync } from 'child_process';
+import * as os from 'os';
 import { Testing } from 'cdk8s';
 import { commandExists, Lab, pluginsDir } from './_lab';
 import { BridgeNetwork, Chain, Ipam, MacvlanNetwork, MacvlanNetworkProps, PortMapBackend } from '../../src';
@@ -177,14 +179,31 @@ describe('portmap', () => {
   });
 
   const filter = commandExists('nft') || commandExists('iptables');
-  (filter ? test : test.skip)(`a mapping asked for: the plugin writes its rules${filter ? '' : ' (this machine has neither iptables nor nft, which the plugin runs)'}`, () => {
-    const config = macvlan({ ipam: fixed(), chain: [Chain.portMap({ backend: commandExists('nft') ? PortMapBackend.NFTABLES : PortMapBackend.IPTABLES })] });
+  (filter ? test : test.skip)(`a mapping asked for: the node's port reaches the pod's server on this network, and DEL takes the rules away${filter ? '' : ' (this machine has neither iptables nor nft, which the plugin runs)'}`, async () => {
+    const backend = commandExists('nft') ? PortMapBackend.NFTABLES : PortMapBackend.IPTABLES;
+    // A bridge the node routes for (isGateway), so that the node reaches the pod's address.
+    const net = new BridgeNetwork(Testing.chart(), 'mapped', {
+      bridge: 'cpm0',
+      isGateway: true,
+      chain: [Chain.portMap({ backend })],
+      ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.60.0/24', rangeStart: '192.168.60.200', gateway: '192.168.60.1' }] }),
+    });
+    const request = { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] };
     const pod = lab.newPod();
+    const server = spawn('ip', ['netns', 'exec', pod, 'python3', '-m', 'http.server', '80', '--bind', '0.0.0.0'], { stdio: 'ignore', cwd: os.tmpdir() });
+    const get = (url: string) => spawnSync('ip', ['netns', 'exec', lab.node, 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '3', url], { encoding: 'utf8' }).stdout;
     try {
-      const add = lab.run('ADD', config, pod, { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
-      expect(add.code).toBe(0);
-      expect(lab.run('DEL', config, pod, { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }).code).toBe(0);
+      const add = lab.run('ADD', net.config, pod, request);
+      if (add.code !== 0) throw new Error(`ADD failed: ${add.stdout}${add.stderr}`);
+      // The server is up when the pod's own address answers.
+      for (let i = 0; i < 50 && get('http://192.168.60.200:80/') !== '200'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(get('http://192.168.60.200:80/')).toBe('200');
+      // The node's port 8080, through the plugin's DNAT, to the pod's port 80.
+      expect(get('http://192.168.60.1:8080/')).toBe('200');
+      expect(lab.run('DEL', net.config, pod, request).code).toBe(0);
+      expect(get('http://192.168.60.1:8080/')).not.toBe('200');
     } finally {
+      server.kill('SIGTERM');
       lab.deletePod(pod);
     }
   });
