@@ -22,6 +22,8 @@ export interface NetworkFacts {
   readonly fixedAddress: boolean;
   /** The gateways its IPAM names (a host-local range's is its first address unless set). */
   readonly gateways: string[];
+  /** Whether a chained tuning plugin gives every pod the same MAC (its `mac`). */
+  readonly fixedMac?: boolean;
 }
 
 /**
@@ -87,10 +89,13 @@ export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts,
       return `defaultRoute[${i}] ${gw} is outside the network's subnets (${net.subnets.join(', ')}): the pod's default route would point at a gateway this interface cannot reach; name a router inside them`;
     }
   }
-  const fixed = ips.length > 0 || request.mac !== undefined ? 'a requested address or MAC' : net.fixedAddress ? 'the network\'s fixed address' : undefined;
+  const requested = ips.length > 0 || request.mac !== undefined;
+  const fixed = requested ? 'a requested address or MAC' : net.fixedAddress ? 'the network\'s fixed address'
+    : net.fixedMac ? 'the MAC the network\'s chained tuning plugin sets' : undefined;
+  const macOnly = !requested && !net.fixedAddress && net.fixedMac;
   if (fixed && pods !== 1) {
-    return `${fixed} gives every pod the same address, but ${workload} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; ` +
-      'use a workload with exactly one pod (replicas: 1), or a host-local range';
+    return `${fixed} gives every pod the same ${macOnly ? 'MAC' : 'address'}, but ${workload} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; ` +
+      `use a workload with exactly one pod (replicas: 1), or ${macOnly ? 'leave mac out of Chain.tuning' : 'a host-local range'}`;
   }
   if (fixed && surge > 0) {
     return `${fixed} is held by one pod, but ${workload} is a Deployment whose RollingUpdate starts ${surge} new pod${surge === 1 ? '' : 's'} ` +
@@ -137,7 +142,8 @@ export function networkFacts(config: any): NetworkFacts {
       }
     }
   }
-  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress, gateways };
+  const fixedMac = Array.isArray(config?.plugins) && config.plugins.some((p: any) => p?.type === 'tuning' && typeof p.mac === 'string' && p.mac !== '');
+  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress, gateways, ...(fixedMac ? { fixedMac } : {}) };
 }
 
 /** The first address after a subnet's network address: host-local's gateway unless one is set. */

@@ -226,7 +226,7 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     }
     const ips = options.ips ?? [];
     // The same facts the attachment rule reads off a manifest, from this network's own config.
-    const network = networkFacts({ capabilities: this.capabilities, ipam: this.ipam._configObject() });
+    const network = networkFacts(this._configObject());
     const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute },
       { ...network, fixedAddress: this.ipam.type === 'static' }, podCount(target), target.node.id, surgeOf(target));
     if (problem) throw new Error(`${where()}: ${problem}`);
