@@ -7,6 +7,8 @@ export interface AttachmentRequest {
   readonly mac?: string;
   /** Gateways to make the pod's default route through this interface (`default-route`). */
   readonly defaultRoute?: string[];
+  /** Node ports to forward to the pod on this network (`portMappings`), as Multus passes them to portmap. */
+  readonly portMappings?: { readonly hostPort?: unknown; readonly containerPort?: unknown; readonly protocol?: unknown; readonly hostIP?: unknown }[];
 }
 
 /** What a Job runs unless it waits for a pod to be gone before replacing it. */
@@ -14,7 +16,7 @@ export const JOB_PODS = 'a replacement pod that may start while the old one term
 
 /** What the checks need to know of a network. */
 export interface NetworkFacts {
-  readonly capabilities: { ips?: boolean; mac?: boolean };
+  readonly capabilities: { ips?: boolean; mac?: boolean; portMappings?: boolean };
   /** The subnets its IPAM assigns from (CIDR). */
   readonly subnets: string[];
   readonly ipamType?: string;
@@ -76,6 +78,27 @@ export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts,
     if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(request.mac)) return `mac ${JSON.stringify(request.mac)} is not a MAC address like 02:00:00:00:00:01`;
     if (parseInt(request.mac.slice(0, 2), 16) % 2 === 1) return `mac ${request.mac} is a multicast address; the first octet must be even`;
     if (!net.capabilities.mac) return 'a mac is requested, but the network does not declare capabilities.mac; set capabilities: { mac: true }';
+  }
+  for (const [i, pm] of (request.portMappings ?? []).entries()) {
+    // portmap v1.9.1 parseConfig refuses ports of 0 or less; the packet filters take 1 to 65535 and
+    // the protocols named here, which the plugin writes into its rules as given.
+    for (const key of ['hostPort', 'containerPort'] as const) {
+      const port = pm?.[key];
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return `portMappings[${i}].${key} must be a port from 1 to 65535, got ${JSON.stringify(port)}`;
+    }
+    if (!['tcp', 'udp', 'sctp'].includes(pm.protocol as string)) {
+      return `portMappings[${i}].protocol must be tcp, udp or sctp (lower case: the portmap plugin writes it into its rules as given), got ${JSON.stringify(pm.protocol)}`;
+    }
+    if (pm.hostIP !== undefined) {
+      try {
+        parseIp(`portMappings[${i}].hostIP`, asText(pm.hostIP), false);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+  }
+  if ((request.portMappings ?? []).length > 0 && !net.capabilities.portMappings) {
+    return 'portMappings are requested, but no plugin of the network declares the portMappings capability, so Multus passes them to none and no port is forwarded; chain Chain.portMap() after the network';
   }
   for (const [i, gw] of (request.defaultRoute ?? []).entries()) {
     let parsed;

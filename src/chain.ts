@@ -52,6 +52,34 @@ export interface PortMapOptions {
   readonly snat?: boolean;
 }
 
+/** The transport protocol of a port mapping, as the portmap plugin writes it into its rules. */
+export enum PortProtocol {
+  /** TCP. */
+  TCP = 'tcp',
+  /** UDP. */
+  UDP = 'udp',
+  /** SCTP. */
+  SCTP = 'sctp',
+}
+
+/** A node port forwarded to the pod on a network with `Chain.portMap()` (a `portMappings` entry). */
+export interface PortMapping {
+  /** The node's port, 1 to 65535. */
+  readonly hostPort: number;
+  /** The pod's port, 1 to 65535. */
+  readonly containerPort: number;
+  /**
+   * The protocol.
+   * @default PortProtocol.TCP
+   */
+  readonly protocol?: PortProtocol;
+  /**
+   * Forward only traffic to this address of the node.
+   * @default - any address of the node
+   */
+  readonly hostIp?: string;
+}
+
 /** Props for `Chain.sbr`. */
 export interface SbrOptions {
   /**
@@ -102,7 +130,8 @@ export class Chain {
 
   /**
    * The portmap plugin: forwards the node's ports to the pod's address on this network, for the
-   * `portMappings` a pod asks for (it declares the `portMappings` capability).
+   * `portMappings` a pod asks for (`attachTo(..., { portMappings })`; the plugin declares the
+   * `portMappings` capability).
    */
   public static portMap(options: PortMapOptions = {}): Chain {
     return new Chain('portmap', {

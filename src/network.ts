@@ -5,7 +5,7 @@ import { attachmentProblem, JOB_PODS, networkFacts, rolloutSurge } from './_atta
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
-import { Chain } from './chain';
+import { Chain, PortMapping, PortProtocol } from './chain';
 import * as facts from './cni/facts';
 import { attachmentInterfaceProblem, isInterfaceName, mtuProblem } from './cni/interfaces';
 import { cniVersionProblem } from './cni/versions';
@@ -70,6 +70,13 @@ export interface AttachmentOptions {
    * @default - the primary network keeps the default route
    */
   readonly defaultRoute?: string[];
+  /**
+   * Node ports to forward to the pod's address on this network (Multus passes them to the
+   * network's portmap plugin). The network must chain `Chain.portMap()`. Like a hostPort, a port
+   * serves one pod per node.
+   * @default - none
+   */
+  readonly portMappings?: PortMapping[];
   /**
    * Add an init container that fails the pod when Multus did not attach this interface (the
    * pod's network-status annotation does not list it within `guardTimeout`), instead of letting it
@@ -227,7 +234,13 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     const ips = options.ips ?? [];
     // The same facts the attachment rule reads off a manifest, from this network's own config.
     const network = networkFacts(this._configObject());
-    const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute },
+    const portMappings = (options.portMappings ?? []).map((pm) => ({
+      hostPort: pm.hostPort,
+      containerPort: pm.containerPort,
+      protocol: pm.protocol ?? PortProtocol.TCP,
+      ...(pm.hostIp !== undefined ? { hostIP: pm.hostIp } : {}),
+    }));
+    const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute, portMappings },
       { ...network, fixedAddress: this.ipam.type === 'static' }, podCount(target), target.node.id, surgeOf(target));
     if (problem) throw new Error(`${where()}: ${problem}`);
     entries.push({
@@ -237,6 +250,7 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
       ...(ips.length ? { ips } : {}),
       ...(options.mac ? { mac: options.mac } : {}),
       ...(options.defaultRoute?.length ? { 'default-route': options.defaultRoute } : {}),
+      ...(portMappings.length ? { portMappings } : {}),
     });
     const metadata = target instanceof kplus.Workload ? target.podMetadata : target.metadata;
     metadata.addAnnotation(facts.NETWORKS_ANNOTATION, JSON.stringify(entries));

@@ -6,7 +6,7 @@ import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   BridgeNetwork, Chain, CniNetwork, DhcpDaemon, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding,
-  MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend, VlanNetwork,
+  MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend, PortProtocol, VlanNetwork,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { lanIpam, objectOf, synthErrors } from './_util';
@@ -289,6 +289,25 @@ describe('chains', () => {
       .toEqual([{ type: 'portmap', capabilities: { portMappings: true } }, { type: 'sbr' }]);
     // No chain: a single plugin config, as before.
     expect(new MacvlanNetwork(Testing.chart(), 'Plain', { master: 'eth0' }).config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'macvlan', master: 'eth0', mode: 'bridge' });
+  });
+
+  test('attachTo writes portMappings for a network that chains portmap (protocol tcp unless given), and refuses them elsewhere or out of range', () => {
+    const chart = Testing.chart();
+    const mapped = new BridgeNetwork(chart, 'Mapped', { ipam: lanIpam(), chain: [Chain.portMap()] });
+    const plain = new BridgeNetwork(chart, 'Plain', { bridge: 'br1', ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.9.0.0/24' }] }) });
+    const web = new kplus.Deployment(chart, 'Web', { replicas: 1, strategy: kplus.DeploymentStrategy.recreate(), containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+    mapped.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }, { hostPort: 5353, containerPort: 53, protocol: PortProtocol.UDP, hostIp: '192.168.1.10' }] });
+    const annotation = JSON.parse(objectOf(Testing.synth(chart), 'Deployment').spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks']);
+    expect(annotation).toEqual([{
+      name: 'mapped',
+      namespace: 'default',
+      interface: 'net1',
+      portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, { hostPort: 5353, containerPort: 53, protocol: 'udp', hostIP: '192.168.1.10' }],
+    }]);
+    expect(() => plain.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }] }))
+      .toThrow(/portMappings are requested, but no plugin of the network declares the portMappings capability, .* chain Chain.portMap\(\)/);
+    expect(() => mapped.attachTo(web, { interface: 'net9', portMappings: [{ hostPort: 0, containerPort: 80 }] })).toThrow('portMappings[0].hostPort must be a port from 1 to 65535, got 0');
+    expect(() => mapped.attachTo(web, { interface: 'net9', portMappings: [{ hostPort: 80, containerPort: 80, hostIp: '300.1.1.1' }] })).toThrow(/portMappings\[0\].hostIP/);
   });
 
   test('the chained plugins k3s lacks (tuning, sbr) are installed; portmap is bundled', () => {

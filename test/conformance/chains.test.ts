@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as os from 'os';
 import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { commandExists, Lab, pluginsDir } from './_lab';
 import { BridgeNetwork, Chain, Ipam, MacvlanNetwork, MacvlanNetworkProps, PortMapBackend } from '../../src';
 
@@ -188,7 +189,12 @@ describe('portmap', () => {
       chain: [Chain.portMap({ backend })],
       ipam: Ipam.hostLocal({ ranges: [{ subnet: '192.168.60.0/24', rangeStart: '192.168.60.200', gateway: '192.168.60.1' }] }),
     });
-    const request = { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] };
+    // The request as attachTo writes it into the pod's networks annotation, which Multus hands to portmap.
+    const chart = Testing.chart();
+    const web = new kplus.Pod(chart, 'web', { containers: [{ image: 'nginx:1.27' }] });
+    net.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }] });
+    const request = { portMappings: JSON.parse(web.metadata.annotations['k8s.v1.cni.cncf.io/networks'])[0].portMappings };
+    expect(request.portMappings).toEqual([{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
     const pod = lab.newPod();
     const server = spawn('ip', ['netns', 'exec', pod, 'python3', '-m', 'http.server', '80', '--bind', '0.0.0.0'], { stdio: 'ignore', cwd: os.tmpdir() });
     const get = (url: string) => spawnSync('ip', ['netns', 'exec', lab.node, 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '3', url], { encoding: 'utf8' }).stdout;
@@ -202,6 +208,13 @@ describe('portmap', () => {
       expect(get('http://192.168.60.1:8080/')).toBe('200');
       expect(lab.run('DEL', net.config, pod, request).code).toBe(0);
       expect(get('http://192.168.60.1:8080/')).not.toBe('200');
+      // The protocol in upper case, as Kubernetes writes it in a container's ports: the plugin puts
+      // it into its rule as given, and the packet filter refuses it; the attachment rule reports it.
+      const upper = lab.run('ADD', net.config, pod, { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'TCP' }] });
+      expect(upper.code).not.toBe(0);
+      expect(upper.stdout).toContain(backend === PortMapBackend.NFTABLES ? 'hostports TCP dport 8080' : 'TCP');
+      expect(() => net.attachTo(web, { interface: 'net2', portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'TCP' as any }] })).toThrow(/protocol must be tcp, udp or sctp/);
+      lab.run('DEL', net.config, pod, { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'TCP' }] });
     } finally {
       server.kill('SIGTERM');
       lab.deletePod(pod);

@@ -124,6 +124,25 @@ test('attachment: a chained tuning plugin\'s MAC on a workload of two pods (ever
   expect(errors[0]).toContain('the MAC the network\'s chained tuning plugin sets gives every pod the same MAC');
 });
 
+test('attachment: portMappings written by hand for a network whose plugins take none, and in upper case; a portmap chain with tcp passes', () => {
+  const pod = (entry: any) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'default', annotations: { 'k8s.v1.cni.cncf.io/networks': JSON.stringify([entry]) } },
+    spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
+  });
+  const none = attachmentFindings(pod({ name: 'lan', portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }));
+  expect(none.map((f) => f.message)).toEqual([expect.stringContaining('no plugin of the network declares the portMappings capability')]);
+  const chart = Testing.chart();
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24'), chain: [Chain.portMap()] });
+  const web = new kplus.Pod(chart, 'Web', { containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+  lan.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }] });
+  expect(synthErrors(chart)).toEqual([]);
+  ApiObject.of(web).addJsonPatch(JsonPatch.replace('/metadata/annotations/k8s.v1.cni.cncf.io~1networks',
+    JSON.stringify([{ name: 'lan', namespace: 'default', interface: 'net1', portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'TCP' }] }])));
+  expect(synthErrors(chart)[0]).toContain('portMappings[0].protocol must be tcp, udp or sctp (lower case');
+});
+
 test('attachment: attachTo gives a Job the same answer as the rule on its defaults', () => {
   const chart = Testing.chart();
   const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
