@@ -141,7 +141,8 @@ export function networkFacts(config: any): NetworkFacts {
   const network = (cidr: unknown): string | undefined => {
     try {
       const ip = parseIp('', asText(cidr), true);
-      return `${formatIp(ip.family, ip.network)}/${ip.prefix}`;
+      // A prefix without host bits is its own network (the usual case): no need to format it again.
+      return ip.value === ip.network ? ip.text : `${formatIp(ip.family, ip.network)}/${ip.prefix}`;
     } catch {
       return undefined;
     }

@@ -46,12 +46,14 @@ export function plainData(value: unknown): unknown {
     for (const key of Object.keys(from)) {
       if (!Array.isArray(from) && key in Object.prototype) continue;
       const v = from[key];
+      // Keys of Object.prototype (__proto__ among them) are skipped above, so plain assignment
+      // cannot reach a prototype.
       if (v !== null && typeof v === 'object') {
         const copy = Array.isArray(v) ? [] : {};
-        Object.defineProperty(to, key, { value: copy, enumerable: true, writable: true, configurable: true });
+        to[key] = copy;
         stack.push([v, copy, depth + 1]);
       } else {
-        Object.defineProperty(to, key, { value: v, enumerable: true, writable: true, configurable: true });
+        to[key] = v;
       }
     }
   }

@@ -27,6 +27,7 @@ export abstract class CniNodeLayoutConstruct extends Construct implements ICniNo
   public get primaryNetworkConfigFile(): string | undefined { return this.layout.primaryNetworkConfigFile; }
   public get primaryNetworkName(): string | undefined { return this.layout.primaryNetworkName; }
   public get primaryNetworkCniVersion(): string | undefined { return this.layout.primaryNetworkCniVersion; }
+  public get primaryNetworkCapabilities(): string[] | undefined { return this.layout.primaryNetworkCapabilities; }
   public get readinessIndicatorFile(): HostPath | undefined { return this.layout.readinessIndicatorFile; }
   public get primaryConfigManagedByDistribution(): boolean { return this.layout.primaryConfigManagedByDistribution; }
 }

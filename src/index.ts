@@ -4,6 +4,7 @@ export * from './layout';
 export * from './cni-paths';
 export * from './node-daemon';
 export * from './multus-log-level';
+export * from './multus-config-lifetime';
 export * from './multus-thick';
 export * from './rules/finding';
 export * from './rules/multus-rules';

@@ -134,7 +134,11 @@ export class Ipam {
   }
 
   /**
-   * host-local IPAM: addresses from ranges, with leases kept on each node.
+   * host-local IPAM: addresses from ranges, with leases kept on each node. Each node hands out the
+   * whole range on its own, whatever the plugin and mode: on a LAN that pods of several nodes share
+   * (macvlan, ipvlan, a bridge with the NIC in it), two nodes give two pods the same address. Use it
+   * on one node, or give each node group a range of its own; for a cluster-wide range use
+   * `Ipam.whereabouts`, or `Ipam.dhcp()` for the LAN's server.
    */
   public static hostLocal(options: HostLocalIpamOptions): Ipam {
     const sets = [...(options.ranges ?? []).map((r) => [r]), ...(options.rangeSets ?? [])];

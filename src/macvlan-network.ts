@@ -34,10 +34,8 @@ export class MacvlanNetwork extends LinkNetwork {
 
   public constructor(scope: Construct, id: string, props: MacvlanNetworkProps = {}) {
     const mode = props.mode ?? MacvlanMode.BRIDGE;
-    if (mode === MacvlanMode.PASSTHRU && props.ipam?.type === 'host-local') {
-      // One passthru interface per master: a range would only ever serve one pod per node.
-      throw new Error('MacvlanNetwork: mode PASSTHRU takes over the master for a single interface; use Ipam.fixedAddress, Ipam.dhcp() or Ipam.none() instead of a host-local range');
-    }
+    // A host-local range is taken in every mode, passthru too: the plugin accepts it, and what it
+    // means on the node is the same in every mode (leases per node; see Ipam.hostLocal).
     super(scope, id, 'macvlan', props);
     this.mode = mode;
   }

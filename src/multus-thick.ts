@@ -6,11 +6,14 @@ import { PRIVILEGED, pinnedImage, scheduleOnNodes, nodeDaemonSet } from './_pod'
 import { AppValidator } from './_validator';
 import { daemonConfigHostPaths } from './cni/daemon-config';
 import * as facts from './cni/facts';
+import { CONFIG_INSTALLER_ENV_SOURCE, CONFIG_INSTALLER_ENV_TARGET, CONFIG_INSTALLER_SCRIPT } from './cni/installer';
 import { pluginNameProblem } from './cni/plugins';
+import { generatedShimConfig } from './cni/shim-config';
 import { cniVersionProblem } from './cni/versions';
 import { NAD_CRD } from './imports/crds';
 import { ICniNodeLayout } from './layout/layout';
 import { MountTable } from './mount-table';
+import { MultusConfigLifetime } from './multus-config-lifetime';
 import { MultusLogLevel } from './multus-log-level';
 import { NODE_DAEMON_NAMESPACE, NodeDaemonProps, nodeLayout } from './node-daemon';
 import { HostPath, PodPath } from './paths';
@@ -109,6 +112,20 @@ export interface MultusThickProps extends NodeDaemonProps {
    */
   readonly cniVersion?: string;
   /**
+   * Who writes `00-multus.conf`, and so whether it stays while the daemon is down.
+   *
+   * `DAEMON`: the daemon generates it at start and deletes it at every graceful stop, so pods
+   * created during a rollout, restart or upgrade start on the primary network alone, silently;
+   * removing the DaemonSet cleans the node. `PERSISTENT`: the library ships the same content in
+   * the ConfigMap and an init container writes it; it stays across restarts and upgrades, so the
+   * ADD of a pod created meanwhile waits up to 60 s for the daemon, then fails and is retried until
+   * the daemon is back, and it stays after
+   * the DaemonSet is removed until it is deleted from each node (see the README). Needs a layout
+   * whose primary network's config file and capabilities are known (k3s's flannel is).
+   * @default MultusConfigLifetime.DAEMON
+   */
+  readonly configLifetime?: MultusConfigLifetime;
+  /**
    * Restrict pods to NetworkAttachmentDefinitions of their own namespace (and `globalNamespaces`).
    * @default false
    */
@@ -192,6 +209,13 @@ export class MultusThick extends Construct {
   public readonly daemonConfig: { [key: string]: any };
   /** The daemon container's mount table, from which every pod path in the config derives. */
   public readonly daemonMounts: MountTable;
+  /** Who writes `00-multus.conf`. */
+  public readonly configLifetime: MultusConfigLifetime;
+  /**
+   * With `MultusConfigLifetime.PERSISTENT`, the `00-multus.conf` the library writes on each node,
+   * byte for byte what the daemon would generate.
+   */
+  public readonly multusConfig?: string;
 
   private readonly extraPlugins: string[];
   private readonly replaceBundled: boolean;
@@ -207,7 +231,10 @@ export class MultusThick extends Construct {
     this.paths = nodeLayout(this, props);
     this.extraPlugins = [...(props.extraPlugins ?? [])];
     this.replaceBundled = props.replaceBundledPlugins ?? false;
+    this.configLifetime = props.configLifetime ?? MultusConfigLifetime.DAEMON;
     checkProps(props, this.pluginsCustom);
+    const persistent = this.configLifetime === MultusConfigLifetime.PERSISTENT;
+    if (persistent) checkPersistentLayout(this.paths);
 
     const labels = { app: name, name: name, tier: 'node' };
     const metadata = (n: string, namespaced = true) => ({ name: n, namespace: namespaced ? namespace : undefined, labels });
@@ -278,7 +305,9 @@ export class MultusThick extends Construct {
       logLevel: props.logLevel ?? MultusLogLevel.VERBOSE,
       logToStderr: props.logToStderr ?? true,
       ...(logFile ? { logFile: pod(logFile) } : {}),
-      ...at('cniConfigDir'),
+      // With a persistent config the daemon's own copy goes to a scratch dir of its pod, where
+      // deleting it at every stop is harmless.
+      ...(persistent ? { cniConfigDir: SCRATCH_CONF_DIR } : at('cniConfigDir')),
       ...at('multusAutoconfigDir'),
       multusConfigFile: 'auto',
       ...(layout.primaryNetworkConfigFile ? { multusMasterCNI: layout.primaryNetworkConfigFile } : {}),
@@ -301,9 +330,18 @@ export class MultusThick extends Construct {
       } : {}),
     };
     this.daemonConfig = config;
+    if (persistent) {
+      this.multusConfig = generatedShimConfig(config, {
+        configFile: layout.primaryNetworkConfigFile!,
+        capabilities: layout.primaryNetworkCapabilities!,
+      });
+    }
     this.configMap = new kplus.ConfigMap(this, 'DaemonConfig', {
       metadata: metadata(`${name}-daemon-config`),
-      data: { [facts.MULTUS_DAEMON_CONFIG_KEY]: JSON.stringify(config, undefined, 2) },
+      data: {
+        [facts.MULTUS_DAEMON_CONFIG_KEY]: JSON.stringify(config, undefined, 2),
+        ...(this.multusConfig ? { [facts.MULTUS_CONFIG_FILE]: this.multusConfig } : {}),
+      },
     });
 
     // The same selector as MultusThin's: switching flavours is a rolling update, not a delete.
@@ -341,6 +379,30 @@ export class MultusThick extends Construct {
       plugins: () => this.pluginsToInstall(),
     });
     volumes.set('cni-bin', binVolume);
+    const configVolume = kplus.Volume.fromConfigMap(this, 'Volume-daemon-config', this.configMap, {
+      name: 'multus-daemon-config',
+      items: Object.fromEntries(Object.keys(this.configMap.data).map((k) => [k, { path: k }])),
+    });
+    if (persistent) {
+      // Last of the installers: the shim is in the bin dir before containerd can pick the config.
+      const confMount = plan.find((m) => m.volume === 'cni-conf')!;
+      this.daemonSet.addInitContainer({
+        name: 'install-multus-config',
+        image: pluginsImage,
+        imagePullPolicy: pullPolicy,
+        command: ['/bin/sh', '-c', CONFIG_INSTALLER_SCRIPT],
+        envVariables: {
+          [CONFIG_INSTALLER_ENV_SOURCE]: kplus.EnvValue.fromValue(configMount.join(facts.MULTUS_CONFIG_FILE).path),
+          [CONFIG_INSTALLER_ENV_TARGET]: kplus.EnvValue.fromValue(confMount.pod.path),
+        },
+        securityContext: PRIVILEGED,
+        resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(15) } },
+        volumeMounts: [
+          { path: confMount.pod.path, volume: volumeOf(confMount) },
+          { path: configMount.path, volume: configVolume, readOnly: true },
+        ],
+      });
+    }
 
     const daemon = this.daemonSet.addContainer({
       name: 'kube-multus',
@@ -357,10 +419,8 @@ export class MultusThick extends Construct {
     for (const m of plan) {
       daemon.mount(m.pod.path, volumeOf(m), { readOnly: m.readOnly, propagation: m.propagation });
     }
-    daemon.mount(configMount.path, kplus.Volume.fromConfigMap(this, 'Volume-daemon-config', this.configMap, {
-      name: 'multus-daemon-config',
-      items: { [facts.MULTUS_DAEMON_CONFIG_KEY]: { path: facts.MULTUS_DAEMON_CONFIG_KEY } },
-    }), { readOnly: true });
+    daemon.mount(configMount.path, configVolume, { readOnly: true });
+    if (persistent) daemon.mount(SCRATCH_CONF_DIR, kplus.Volume.fromEmptyDir(this, 'Volume-generated-config', 'multus-generated-config'));
 
     // cdk8s-plus-27 has no hostPID or priorityClassName: patch the L1, with its TypeScript keys.
     const l1 = ApiObject.of(this.daemonSet);
@@ -376,6 +436,16 @@ export class MultusThick extends Construct {
    */
   public pluginsToInstall(): string[] {
     return pluginsForApp(this, this.paths, this.extraPlugins, this.replaceBundled, this.pluginsCustom);
+  }
+}
+
+/** Where the daemon writes (and deletes) its own copy of 00-multus.conf with a persistent config: an emptyDir. */
+const SCRATCH_CONF_DIR = '/tmp/multus-generated';
+
+function checkPersistentLayout(layout: ICniNodeLayout): void {
+  if (!layout.primaryNetworkConfigFile || !layout.primaryNetworkCapabilities) {
+    throw new Error(`MultusThick: configLifetime PERSISTENT writes 00-multus.conf as the daemon would generate it, which names the primary network's config file and copies its capabilities, but the ${layout.layoutName} layout does not know ${!layout.primaryNetworkConfigFile ? 'the file' : 'the capabilities'}; `
+      + 'set primaryCni: PrimaryCni.external({ name, configFileName, capabilities }) on the layout, or use MultusConfigLifetime.DAEMON');
   }
 }
 

@@ -21,7 +21,7 @@ describe('cdk8s-multus lint on upstream manifests', () => {
     expect(ruleIds(report)).toEqual(['bin-dir-same-path', 'image-pinned', 'install-target', 'plugin-available', 'pod-path-meaning']);
     const cniConfigDir = report.findings.find((f: any) => f.field.endsWith('cniConfigDir'));
     expect(cniConfigDir.source).toBe(`${thick}:105`); // the ConfigMap document starts at line 105
-    expect(report.summary).toEqual({ errors: 7, warnings: 0, objects: 6, layout: 'k3s' });
+    expect(report.summary).toEqual({ errors: 7, warnings: 0, suppressed: 0, notJudged: 0, objects: 6, layout: 'k3s' });
   });
 
   test('the thick manifest judged for the standard layout reports no path errors', () => {
@@ -48,10 +48,17 @@ describe('cdk8s-multus lint on upstream manifests', () => {
       metadata: { name: 'lan' },
       spec: { config: JSON.stringify({ cniVersion: '1.0.0', name: 'lan', type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.5/24' }] } }) },
     }));
-    const missing = json([nad]).report.findings.filter((f: any) => f.ruleId === 'plugin-available');
-    expect(missing.map((f: any) => f.found).sort()).toEqual(['macvlan', 'static']);
+    // A NAD alone, with nothing that installs plugins: what the nodes carry is not known.
+    const alone = json([nad]);
+    expect(alone.code).toBe(0);
+    expect(alone.report.findings).toEqual([]);
+    expect(alone.report.notJudged.map((n: any) => [n.ruleId, n.missing.match(/plugin "(\w+)"/)[1]])).toEqual([['plugin-available', 'macvlan'], ['plugin-available', 'static']]);
+    expect(alone.report.notJudged[0].missing).toContain('declare the nodes\' plugins (lint --node-plugins)');
+    // Declared plugins are judged: what is not among them is missing.
+    const missing = json([nad, '--node-plugins', 'macvlan']).report.findings.filter((f: any) => f.ruleId === 'plugin-available');
+    expect(missing.map((f: any) => f.found)).toEqual(['static']);
     // The fix names the option this command has.
-    expect(missing[0].fix).toContain('lint --node-plugins macvlan');
+    expect(missing[0].fix).toContain('lint --node-plugins static');
     expect(json([nad, '--node-plugins', 'macvlan,static']).code).toBe(0);
     expect(json([nad, '--distro', 'standard', '--node-plugins=macvlan,static']).code).toBe(0);
     expect(lint([nad, '--node-plugins', 'mac/vlan']).err).toContain('--node-plugins: "mac/vlan" is not a plugin file name');
@@ -99,8 +106,11 @@ describe('failures seen in the field, each as a fixture, caught by its rule', ()
   test('a CNI config file is judged like the NetworkAttachmentDefinition that would carry it', () => {
     const file = tempFile('20-lan.conflist', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', ipam: { type: 'static', addresses: [{ address: '192.168.1.0/24' }] } }] }));
     const { report } = json([file]);
-    expect(ruleIds(report)).toEqual(['nad-ipam', 'plugin-available']);
+    expect(ruleIds(report)).toEqual(['nad-ipam']);
     expect(report.findings[0].source).toBe(`${file}:1`);
+    // A node's config file alone says nothing of the node's other plugins.
+    expect(report.notJudged.map((n: any) => n.ruleId)).toEqual(['plugin-available', 'plugin-available']);
+    expect(ruleIds(json([file, '--node-plugins', 'macvlan']).report)).toEqual(['nad-ipam', 'plugin-available']);
   });
 });
 
@@ -109,7 +119,8 @@ describe('output formats', () => {
 
   test('text: each finding with rule, severity, object, field, found, expected and fix, then a summary', () => {
     const { out } = lint([thick]);
-    expect(out).toContain(`${thick}:105: error pod-path-meaning: ConfigMap kube-system/multus-daemon-config data["daemon-config.json"].cniConfigDir`);
+    // At the field's line and column: the key inside the ConfigMap's JSON text (the ConfigMap starts at line 105).
+    expect(out).toContain(`${thick}:120:9: error pod-path-meaning: ConfigMap kube-system/multus-daemon-config data["daemon-config.json"].cniConfigDir`);
     expect(out).toMatch(/\n {2}found: {4}\/host\/etc\/cni\/net\.d \(host \/etc\/cni\/net\.d\)\n {2}expected: /);
     expect(out.trimEnd().split('\n').pop()).toBe('7 errors, 0 warnings in 6 objects (layout k3s: /var/lib/rancher/k3s/agent/etc/cni/net.d, /var/lib/rancher/k3s/data/cni)');
   });
@@ -125,6 +136,57 @@ describe('output formats', () => {
       expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe(thick);
       expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
     }
+    // Each region is the field's: the daemon's moving image tag at line 158, column 11.
+    const image = run.results.find((r: any) => r.ruleId === 'image-pinned' && r.message.text.includes('containers[0].image'));
+    expect(image.locations[0].physicalLocation.region).toEqual({ startLine: 158, startColumn: 11 });
+  });
+
+  test('json: each finding with the line and column of its field, and the source of its object', () => {
+    const { report } = json([thick]);
+    const binDir = report.findings.find((f: any) => f.ruleId === 'bin-dir-same-path');
+    // binDir is not set: the finding points at the daemon-config.json key that holds the config.
+    expect(binDir).toMatchObject({ source: `${thick}:105`, line: 114, column: 3 });
+    expect(report.findings.find((f: any) => f.field.endsWith('multusAutoconfigDir'))).toMatchObject({ line: 121, column: 9 });
+  });
+});
+
+describe('positions of fields', () => {
+  const nad = (config: string) => [
+    'apiVersion: k8s.cni.cncf.io/v1',
+    'kind: NetworkAttachmentDefinition',
+    'metadata:',
+    '  name: lan',
+    'spec:',
+    `  config: ${config}`,
+  ].join('\n') + '\n';
+  const bad = { cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', mtu: 30, ipam: { type: 'static' } }] };
+
+  test('a key inside a NAD\'s config: a block scalar, a single-quoted and a double-quoted string, a CNI config file', () => {
+    const pretty = JSON.stringify(bad, undefined, 2);
+    const block = tempFile('nad.yaml', nad('|\n' + pretty.split('\n').map((l) => `    ${l}`).join('\n')));
+    const mtuLine = 7 + pretty.split('\n').findIndex((l) => l.includes('"mtu"'));
+    const f = (file: string, ...args: string[]) => json([file, '--node-plugins', 'macvlan,static', ...args]).report.findings.find((x: any) => x.field === 'spec.config.plugins[0].mtu');
+    expect(f(block)).toMatchObject({ source: `${block}:1`, line: mtuLine, column: 11 });
+    const single = tempFile('nad.yaml', nad(`'${JSON.stringify(bad)}'`));
+    // Columns count from 1; the scalar starts at column 11 with its quote.
+    expect(f(single)).toMatchObject({ line: 6, column: 11 + `'${JSON.stringify(bad)}'`.indexOf('"mtu"') });
+    const double = tempFile('nad.yaml', nad(JSON.stringify(JSON.stringify(bad))));
+    expect(f(double)).toMatchObject({ line: 6, column: 11 + JSON.stringify(JSON.stringify(bad)).indexOf('\\"mtu') });
+    const conflist = tempFile('lan.conflist', pretty);
+    expect(f(conflist)).toMatchObject({ source: `${conflist}:1`, line: 1 + pretty.split('\n').findIndex((l) => l.includes('"mtu"')), column: 7 });
+    expect(lint([block, '--node-plugins', 'macvlan,static']).out).toContain(`${block}:${mtuLine}:11: error nad-config: NetworkAttachmentDefinition lan spec.config.plugins[0].mtu`);
+  });
+
+  test('a list item by index and an env entry by name; a field the text does not hold points at its object', () => {
+    const objects = libraryObjects();
+    const daemon = objects.find((o) => o.kind === 'DaemonSet');
+    daemon.spec.template.spec.containers[0].image = 'ghcr.io/k8snetworkplumbingwg/multus-cni:latest';
+    const text = Yaml.stringify(...objects);
+    const file = tempFile('app.yaml', text);
+    const finding = json([file]).report.findings.find((f: any) => f.ruleId === 'image-pinned');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('multus-cni:latest'));
+    expect(finding).toMatchObject({ line: at + 1, column: lines[at].indexOf('image:') + 1 });
   });
 });
 
@@ -277,7 +339,7 @@ describe('no crash, no hang, bounded reads (each class found by fuzzing, shown f
   });
 
   test('an internal error is exit 3 and one line naming the input, never a stack trace', () => {
-    const spy = jest.spyOn(MultusRules, 'check').mockImplementation(() => {
+    const spy = jest.spyOn(MultusRules, 'judge').mockImplementation(() => {
       throw new TypeError('boom\n    at somewhere');
     });
     try {

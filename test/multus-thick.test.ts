@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Ipam, K3sCniPaths, MacvlanNetwork, MountTable, MultusLogLevel, MultusThick, nad, PodPath, PrimaryCni, StandardCniPaths } from '../src';
+import { Ipam, K3sCniPaths, MacvlanNetwork, MountTable, MultusConfigLifetime, MultusLogLevel, MultusThick, nad, PodPath, PrimaryCni, StandardCniPaths } from '../src';
 import { schemaErrors } from './_schema';
 import { objectOf, thickChart } from './_util';
 
@@ -281,5 +281,82 @@ describe('synth validation', () => {
     new MultusThick(new Chart(app, 'k3s'), 'multus');
     app.synth();
     expect(fs.readdirSync(outdir)).toEqual(['k3s.k8s.yaml']);
+  });
+});
+
+describe('configLifetime', () => {
+  test('DAEMON (the default): the daemon generates 00-multus.conf in the node\'s config dir; nothing else writes it', () => {
+    const { chart, multus } = thickChart();
+    expect(multus.configLifetime).toBe(MultusConfigLifetime.DAEMON);
+    expect(multus.multusConfig).toBeUndefined();
+    const objects = Testing.synth(chart);
+    expect(Object.keys(objectOf(objects, 'ConfigMap').data)).toEqual(['daemon-config.json']);
+    expect(multus.daemonConfig.cniConfigDir).toBe('/host/var/lib/rancher/k3s/agent/etc/cni/net.d');
+    const spec = objectOf(objects, 'DaemonSet').spec.template.spec;
+    expect(spec.initContainers.map((c: any) => c.name)).not.toContain('install-multus-config');
+  });
+
+  test('PERSISTENT: the ConfigMap ships 00-multus.conf, an init container writes it, the daemon\'s own copy goes to an emptyDir', () => {
+    const { chart, multus } = thickChart({ configLifetime: MultusConfigLifetime.PERSISTENT });
+    const objects = Testing.synth(chart);
+    const cm = objectOf(objects, 'ConfigMap');
+    expect(cm.data['00-multus.conf']).toBe(multus.multusConfig);
+    // What the v4.3.0 daemon writes for this daemon config on k3s (checked byte for byte on the simulated node).
+    expect(multus.multusConfig).toBe('{"binDir":"/var/lib/rancher/k3s/data/cni","capabilities":{"bandwidth":true,"portMappings":true},'
+      + '"cniVersion":"0.3.1","logLevel":"verbose","logToStderr":true,"name":"multus-cni-network",'
+      + '"clusterNetwork":"/host/var/lib/rancher/k3s/agent/etc/cni/net.d/10-flannel.conflist","type":"multus-shim","cniDir":"/var/lib/cni/multus"}');
+    const config = JSON.parse(cm.data['daemon-config.json']);
+    expect(config.multusConfigFile).toBe('auto');
+    expect(config.cniConfigDir).toBe('/tmp/multus-generated');
+    const spec = objectOf(objects, 'DaemonSet').spec.template.spec;
+    const writer = spec.initContainers[spec.initContainers.length - 1];
+    expect(writer.name).toBe('install-multus-config');
+    expect(writer.env).toEqual([
+      { name: 'MULTUS_CONFIG_SOURCE', value: '/etc/cni/net.d/multus.d/00-multus.conf' },
+      { name: 'MULTUS_CONFIG_DIR', value: '/host/var/lib/rancher/k3s/agent/etc/cni/net.d' },
+    ]);
+    const scratch = spec.containers[0].volumeMounts.find((m: any) => m.mountPath === '/tmp/multus-generated');
+    expect(spec.volumes.find((v: any) => v.name === scratch.name).emptyDir).toBeDefined();
+    const configVolume = spec.volumes.find((v: any) => v.name === 'multus-daemon-config');
+    expect(configVolume.configMap.items.map((i: any) => i.key).sort()).toEqual(['00-multus.conf', 'daemon-config.json']);
+  });
+
+  test('PERSISTENT: the fields the daemon copies, in Go\'s field order, and its escaping', () => {
+    const { multus } = thickChart({
+      configLifetime: MultusConfigLifetime.PERSISTENT,
+      cniVersion: '1.0.0',
+      logFile: '/var/log/multus/a&b.log',
+      logToStderr: false,
+      namespaceIsolation: true,
+      globalNamespaces: ['default', 'infra'],
+    });
+    expect(multus.multusConfig).toBe('{"binDir":"/var/lib/rancher/k3s/data/cni","capabilities":{"bandwidth":true,"portMappings":true},'
+      + '"cniVersion":"1.0.0","logFile":"/var/log/multus/a\\u0026b.log","logLevel":"verbose","name":"multus-cni-network",'
+      + '"clusterNetwork":"/host/var/lib/rancher/k3s/agent/etc/cni/net.d/10-flannel.conflist","namespaceIsolation":true,'
+      + '"globalNamespaces":"default,infra","type":"multus-shim","cniDir":"/var/lib/cni/multus"}');
+  });
+
+  test('PERSISTENT with another primary network takes its file and capabilities', () => {
+    const chart = Testing.chart();
+    const paths = new K3sCniPaths(chart, 'paths', {
+      primaryCni: PrimaryCni.external({ name: 'cilium', configFileName: '05-cilium.conflist', capabilities: ['portMappings'] }),
+    });
+    const multus = new MultusThick(chart, 'multus', { paths, configLifetime: MultusConfigLifetime.PERSISTENT });
+    const conf = JSON.parse(multus.multusConfig!);
+    expect(conf.clusterNetwork).toBe('/host/etc/cni/net.d/05-cilium.conflist');
+    expect(conf.capabilities).toEqual({ portMappings: true });
+    Testing.synth(chart);
+  });
+
+  test('fails when PERSISTENT cannot know what the daemon would write', () => {
+    const chart = Testing.chart();
+    const noFile = new K3sCniPaths(chart, 'a', { primaryCni: PrimaryCni.external({ name: 'cilium' }) });
+    expect(() => new MultusThick(chart, 'm1', { paths: noFile, configLifetime: MultusConfigLifetime.PERSISTENT }))
+      .toThrow(/configLifetime PERSISTENT .* the k3s layout does not know the file; set primaryCni: PrimaryCni.external\(\{ name, configFileName, capabilities \}\)/);
+    const noCaps = new K3sCniPaths(chart, 'b', { primaryCni: PrimaryCni.external({ name: 'cilium', configFileName: '05-cilium.conflist' }) });
+    expect(() => new MultusThick(chart, 'm2', { paths: noCaps, configLifetime: MultusConfigLifetime.PERSISTENT }))
+      .toThrow(/does not know the capabilities/);
+    expect(() => PrimaryCni.external({ name: 'cilium', capabilities: ['port mappings'] }))
+      .toThrow('PrimaryCni.external: capabilities entry "port mappings" is not a CNI capability name such as "portMappings" or "bandwidth"');
   });
 });

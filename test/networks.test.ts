@@ -65,7 +65,6 @@ describe('MacvlanNetwork', () => {
     // Well-formed, and still refused by the plugins: "incompatible CNI versions".
     [{ cniVersion: '1.2.0' }, /cniVersion "1\.2\.0" is not one the plugins and Multus accept .*incompatible CNI versions/],
     [{ cniVersion: '0.3.2' }, /cniVersion "0\.3\.2" is not one the plugins and Multus accept/],
-    [{ mode: MacvlanMode.PASSTHRU, ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.0.0.0/24' }] }) }, /PASSTHRU takes over the master/],
   ])('fails when %j', (props, message) => {
     expect(() => new MacvlanNetwork(Testing.chart(), 'n', props as any)).toThrow(message);
   });

@@ -134,7 +134,9 @@ describe('an app with networks and no layout (Multus deployed elsewhere)', () =>
     new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24') });
     expect(() => Testing.synth(chart)).not.toThrow();
     expect(MultusRules.all.filter((r) => r.layoutIndependent).map((r) => r.id).sort())
-      .toEqual(['attachment', 'bridge-gateway', 'doctor-root', 'image-pinned', 'kubevirt-networks', 'macvtap-resource', 'nad-config', 'nad-crd', 'nad-ipam', 'network-name-unique', 'network-overlap', 'object-name', 'object-unique',
-        'plugin-config']);
+      .toEqual([
+        'attachment', 'bridge-gateway', 'doctor-root', 'duplicate-key', 'image-pinned', 'kubevirt-networks', 'macvtap-resource', 'nad-config', 'nad-crd',
+        'nad-ipam', 'network-name-unique', 'network-overlap', 'object-name', 'object-unique', 'plugin-config', 'suppression-valid',
+      ]);
   });
 });

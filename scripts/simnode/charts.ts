@@ -85,3 +85,20 @@ export function guardChart(): Docs {
       .attachTo(client(chart), { interface: 'lan0', guard: true, guardTimeout: Duration.seconds(6) });
   });
 }
+
+/**
+ * The README example with MultusConfigLifetime.PERSISTENT: the library writes 00-multus.conf,
+ * which outlives the daemon. The options the daemon copies into that file are set, so that the
+ * run compares them with the daemon's own generated copy. The attachment guard is on, as a user
+ * who had it with the DAEMON lifetime would keep it.
+ */
+export function persistentChart(): Docs {
+  return synth('k3s-persistent', (chart, paths) => {
+    new lib.MultusThick(chart, 'Multus', {
+      paths, configLifetime: lib.MultusConfigLifetime.PERSISTENT,
+      logFile: '/var/log/multus/multus.log', namespaceIsolation: true, globalNamespaces: ['default', 'kube-system'],
+    });
+    new lib.MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lib.Ipam.fixedAddress('192.168.1.204/24', { gateway: '192.168.1.1' }) })
+      .attachTo(client(chart), { interface: 'lan0', guard: true, guardTimeout: Duration.seconds(6) });
+  });
+}

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { Cluster, NET, run, StopWaiting, waitFor } from './cluster';
 import { imageSpecs, inRoot, K3S, makeHostRoot } from './host';
 import { Kubelet, NodeContext, Running } from './kubelet';
-import { dhcpChart, guardChart, kubeconfigJobChart, thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
+import { dhcpChart, guardChart, kubeconfigJobChart, persistentChart, thinChart, WHEREABOUTS_NETWORKS, whereaboutsChart } from './charts';
 import { namesAgreement } from './names';
 import { Doc, VARIANTS, Variant } from './variants';
 
@@ -551,6 +551,191 @@ async function guard(lab: string, cache: Cache, cluster: Cluster): Promise<void>
   });
 }
 
+/** containerd's CNI call in the background: its exit code and output once done. */
+function criAsync(node: Node, cache: Cache, cmd: 'add' | 'del', pod: PodNet, ns: string): { result: Promise<{ code: number | null; output: string }>; done: () => number | null | undefined } {
+  const bin = '/usr/local/lib/simnode-cri';
+  const inHost = inRoot(node.ctx.hostRoot, bin);
+  if (!fs.existsSync(inHost)) fs.copyFileSync(cache.cri, inHost);
+  fs.chmodSync(inHost, 0o755);
+  const p = spawn('chroot', [node.ctx.hostRoot, bin, cmd, '-conf-dir', K3S.confDir, '-bin-dir', K3S.binDir, '-id', pod.sandbox,
+    '-netns', pod.netnsPath, '-namespace', ns, '-name', pod.name, '-uid', pod.uid], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let code: number | null | undefined;
+  p.stdout.on('data', (b) => { output += b; });
+  p.stderr.on('data', (b) => { output += b; });
+  const result = new Promise<{ code: number | null; output: string }>((resolve) => p.on('exit', (c) => { code = c; resolve({ code: c, output }); }));
+  return { result, done: () => code };
+}
+
+/** A new sandbox for a pod already in the API server, as kubelet makes when it retries a failed ADD. */
+function newSandbox(node: Node, pod: PodNet): PodNet {
+  const nsName = `cni-${crypto.randomUUID()}`;
+  const netnsHost = inRoot(node.ctx.hostRoot, `run/netns/${nsName}`);
+  fs.writeFileSync(netnsHost, '');
+  run('unshare', [`--net=${netnsHost}`, 'true']);
+  return { ...pod, sandbox: crypto.randomBytes(32).toString('hex'), netnsHost, netnsPath: `/var/run/netns/${nsName}` };
+}
+
+function sha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16);
+}
+
+/**
+ * MultusConfigLifetime.PERSISTENT on the node: the library's 00-multus.conf outlives the daemon,
+ * so a pod created while the daemon is down fails its ADD loudly (the shim cannot reach the
+ * daemon's socket) and its retry succeeds once the daemon is back, instead of running on the
+ * primary network alone. The example's DAEMON lifetime (the positive run) is the contrast: there
+ * SIGTERM removes the file. Also: a daemon given a config file path exits at once (v4.3.0).
+ */
+async function restarts(lab: string, cache: Cache, cluster: Cluster): Promise<void> {
+  const { docs, node } = await scenario(lab, cache, cluster, 'restarts', 'the example with configLifetime PERSISTENT', persistentChart);
+  const ns = 'default';
+  const cm = docs.find((d) => d.kind === 'ConfigMap' && d.data?.['00-multus.conf'])!;
+  const shipped: string = cm.data['00-multus.conf'];
+  const confFile = inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, '00-multus.conf'));
+  const primaryFile = inRoot(node.ctx.hostRoot, path.posix.join(K3S.confDir, '10-flannel.conflist'));
+  const socket = inRoot(node.ctx.hostRoot, 'run/multus/multus.sock');
+  // The stand-in primary declares the capabilities k3s's flannel config does (its portmap and
+  // bandwidth entries), so that the daemon generates what it would on k3s.
+  const primary = JSON.parse(fs.readFileSync(primaryFile, 'utf8'));
+  primary.plugins[0].capabilities = { portMappings: true, bandwidth: true };
+  fs.writeFileSync(primaryFile, JSON.stringify(primary, null, 2) + '\n');
+  const kubelet = daemonSetKubelet(node, /multus-ds/);
+  const scratch = path.join(node.ctx.lab, 'pods', `${docs.find((d) => d.kind === 'DaemonSet').metadata.name}-${NODE}`, 'volumes', 'multus-generated-config', '00-multus.conf');
+  const daemonUp = async (what: string): Promise<Running> => {
+    const d = kubelet.startContainer(kubelet.containerNames[0]);
+    await waitWhileRunning(d, what, 60, () => fs.existsSync(socket) && fs.existsSync(scratch));
+    return d;
+  };
+  const addFails = (pod: PodNet): string => {
+    try {
+      cri(node, cache, 'add', pod, ns);
+    } catch (e: any) {
+      const addrs = podAddresses(pod);
+      expect(!('eth0' in addrs) && !('lan0' in addrs), `the failed ADD to leave no interface (got ${Object.keys(addrs).join(', ')})`);
+      const line = String(e.message).split('\n').find((l) => /multus-shim|multus\.sock|dial/.test(l)) ?? String(e.message).split('\n').slice(-1)[0];
+      return line.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z /g, '').trim();
+    }
+    throw new Error(`expected the ADD to fail with the daemon down, but the pod got ${JSON.stringify(podAddresses(pod))} (multus-cni issues 1527, 1387)`);
+  };
+  const retried = (pod: PodNet, what: string): PodNet => {
+    // containerd tears the failed sandbox down; kubelet retries with a new one.
+    try { cri(node, cache, 'del', pod, ns); } catch { /* the shim fails DEL too while the daemon is down */ }
+    removeNetns(pod);
+    const again = newSandbox(node, pod);
+    const addrs = addAndList(node, cache, again, ns);
+    expect((addrs.lan0 ?? []).includes('192.168.1.204/24'), `${what}: lan0 with 192.168.1.204/24 on the retried ADD`);
+    expect((addrs.eth0 ?? []).some((a) => a.startsWith('10.42.0.')), `${what}: eth0 from the primary network`);
+    const status = networkStatus(cluster, again, ns);
+    expect(status.some((x: any) => x.name === `${ns}/lan` && x.interface === 'lan0'), `${what}: network-status lists ${ns}/lan on lan0 (got ${JSON.stringify(status)})`);
+    return again;
+  };
+  const cleanup = (pod: PodNet) => {
+    cri(node, cache, 'del', pod, ns);
+    removeNetns(pod);
+  };
+
+  await stage('restarts: init containers write 00-multus.conf from the ConfigMap, mode 0600, byte for byte the library\'s', async () => {
+    await kubelet.runInitContainers();
+    const written = fs.readFileSync(confFile, 'utf8');
+    const mode = fs.statSync(confFile).mode % 0o1000;
+    console.log(`  00-multus.conf (${mode.toString(8)}, sha256 ${sha256(confFile)}): ${written}`);
+    expect(written === shipped, 'the file on the node to be the ConfigMap\'s 00-multus.conf byte for byte');
+    expect(mode === 0o600, `mode 0600 as the daemon writes it (got ${mode.toString(8)})`);
+  });
+  let daemon = await stage('restarts: daemon up; its own generated copy (scratch emptyDir) is byte for byte the library\'s file', async () => {
+    const d = await daemonUp('the daemon\'s socket and its generated copy');
+    const generated = fs.readFileSync(scratch, 'utf8');
+    if (generated !== shipped) console.log(`  daemon generated: ${generated}\n  library wrote:    ${shipped}`);
+    expect(generated === shipped, 'the daemon\'s generated 00-multus.conf to equal the library\'s byte for byte');
+    return d;
+  });
+  await stage('restarts: daemon up: a pod gets eth0 and lan0', () => {
+    const pod = createPod(node, docs, 'p-up');
+    const addrs = addAndList(node, cache, pod, ns);
+    expect((addrs.lan0 ?? []).includes('192.168.1.204/24'), 'lan0 with 192.168.1.204/24');
+    cleanup(pod);
+  });
+  const before = fs.readFileSync(confFile);
+  await stage('restarts: SIGTERM: the daemon exits and removes only its scratch copy; 00-multus.conf stays byte for byte', async () => {
+    daemon.signal('SIGTERM');
+    const code = await Promise.race([daemon.exited, new Promise((r) => setTimeout(() => r('timeout'), 30000))]);
+    expect(code !== 'timeout', 'the daemon to exit on SIGTERM');
+    expect(!fs.existsSync(scratch), 'the daemon to delete its own generated copy on SIGTERM, as it does with auto');
+    expect(fs.existsSync(confFile) && fs.readFileSync(confFile).equals(before), '00-multus.conf unchanged');
+    console.log(`  daemon exited ${code}; 00-multus.conf sha256 ${sha256(confFile)} (unchanged); socket ${fs.existsSync(socket) ? 'left' : 'gone'}`);
+  });
+  await stage('restarts: k3s restarts meanwhile and rewrites 10-flannel.conflist (new addresses from .200)', () => {
+    primary.plugins[0].ipam.ranges = [[{ subnet: K3S.podCidr, rangeStart: '10.42.0.200' }]];
+    const tmp = `${primaryFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(primary, null, 2) + '\n');
+    fs.renameSync(tmp, primaryFile);
+  });
+  let waiting = createPod(node, docs, 'p-term');
+  await stage('restarts: daemon down after SIGTERM: a new pod\'s ADD fails with the shim\'s error (not flannel alone)', () => {
+    console.log(`  ADD: ${addFails(waiting)}`);
+  });
+  await stage('restarts: rollout: the new daemon pod\'s init containers rewrite the same file, the daemon starts, the retried ADD gets lan0 and the guard passes', async () => {
+    await kubelet.runInitContainers();
+    expect(fs.readFileSync(confFile).equals(before), '00-multus.conf rewritten with the same bytes');
+    daemon = await daemonUp('the daemon back');
+    waiting = retried(waiting, 'after SIGTERM');
+    const eth0 = podAddresses(waiting).eth0 ?? [];
+    expect(eth0.some((a) => Number(a.split('/')[0].split('.')[3]) >= 200), `eth0 from the rewritten primary config, read at ADD time through clusterNetwork (got ${eth0.join(', ')})`);
+    // The attachment guard, kept from the DAEMON lifetime, passes for the retried pod.
+    const spec = JSON.parse(cluster.kubectl('get', 'pod', waiting.name, '-n', ns, '-o', 'json')).spec;
+    await new Kubelet(node.ctx, { name: waiting.name, namespace: ns, netns: waiting.netnsHost, spec }).runInitContainers();
+    console.log(`  guard: ${tail(path.join(node.ctx.lab, 'logs', `${waiting.name}_multus-guard.log`), 1) || 'exited 0'}`);
+    cleanup(waiting);
+  });
+  await stage('restarts: SIGKILL, and a pod created meanwhile: its ADD waits in the shim (up to 60 s) while the daemon restarts, then gets lan0', async () => {
+    daemon.signal('SIGKILL');
+    await daemon.exited;
+    expect(fs.readFileSync(confFile).equals(before), '00-multus.conf unchanged after SIGKILL');
+    const pod = createPod(node, docs, 'p-kill');
+    const started = Date.now();
+    const add = criAsync(node, cache, 'add', pod, ns);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(add.done() === undefined, 'the ADD to be waiting while the daemon is down');
+    // kubelet restarts the container (no init containers).
+    daemon = await daemonUp('the daemon restarted');
+    const r = await add.result;
+    expect(r.code === 0, `the waiting ADD to succeed once the daemon is back (exit ${r.code}: ${r.output.trim().split('\n').slice(-1)[0]})`);
+    const addrs = podAddresses(pod);
+    console.log(`  ADD returned after ${((Date.now() - started) / 1000).toFixed(1)} s; addresses: ${JSON.stringify(addrs)}`);
+    expect((addrs.lan0 ?? []).includes('192.168.1.204/24'), 'lan0 with 192.168.1.204/24');
+    cleanup(pod);
+  });
+  daemon.signal('SIGTERM');
+  await daemon.exited;
+
+  // What upstream documents for a config of one's own: multusConfigFile as a path. v4.3.0's
+  // daemon copies it, then returns from main (only "auto" starts what main waits for).
+  await stage('restarts: multusConfigFile as a path (upstream\'s way to give a config): the v4.3.0 daemon exits at once', async () => {
+    const broken = JSON.parse(JSON.stringify(docs));
+    const dcm = broken.find((d: Doc) => d.kind === 'ConfigMap' && d.data?.['daemon-config.json']);
+    const c = JSON.parse(dcm.data['daemon-config.json']);
+    c.multusConfigFile = '/etc/cni/net.d/multus.d/00-multus.conf';
+    c.cniConfigDir = c.multusAutoconfigDir;
+    dcm.data['daemon-config.json'] = JSON.stringify(c, null, 2);
+    await apply(cluster, broken);
+    const pathNode: Node = { ctx: node.ctx, docs: broken };
+    const k = daemonSetKubelet(pathNode, /multus-ds/);
+    const d = k.startContainer(k.containerNames[0]);
+    const code = await Promise.race([d.exited, new Promise((r) => setTimeout(() => r('still running'), 15000))]);
+    if (code === 'still running') { d.proc.kill('SIGKILL'); await d.exited; }
+    console.log(`  daemon: ${code === 'still running' ? 'still running after 15 s' : `exited ${code}`}; last log line: ${tail(d.log, 1)}`);
+    expect(code === 0, 'the daemon to exit 0 at once (multus-cni issues 1366, 1508)');
+    const file = path.join(node.ctx.lab, 'path-mode.yaml');
+    fs.writeFileSync(file, toYaml(broken));
+    const lint = spawnSync('node', [path.join(__dirname, '../../bin/cdk8s-multus'), 'lint', '--format', 'json', file], { encoding: 'utf8' });
+    const ids = [...new Set(JSON.parse(lint.stdout).findings.map((f: any) => f.ruleId))];
+    console.log(`  lint: ${ids.join(', ')}`);
+    expect(ids.includes('multus-config-file'), 'lint to flag it as multus-config-file');
+    await apply(cluster, docs);
+  });
+}
+
 type CanI = [verb: string, resource: string, expected: boolean];
 
 /** A `kubectl auth can-i` table: prints each answer, and fails when one differs from what is expected. */
@@ -660,14 +845,18 @@ async function main(): Promise<void> {
       for (const d of r.disagreements) console.log(`  DISAGREE ${d}`);
       expect(r.disagreements.length === 0, 'the object-name rule to agree with the API server on every name');
     });
-    await positive(lab, cache, cluster, docs);
-    await whereabouts(lab, cache, cluster);
-    await thin(lab, cache, cluster);
-    await kubeconfigJob(lab, cache, cluster);
-    await dhcp(lab, cache, cluster, lanNs);
-    await guard(lab, cache, cluster);
+    // SIMNODE_ONLY=restarts,guard (say) runs those scenarios alone, for work on one of them.
+    const only = process.env.SIMNODE_ONLY?.split(',');
+    const wanted = (name: string) => !only || only.includes(name);
+    if (wanted('positive')) await positive(lab, cache, cluster, docs);
+    if (wanted('whereabouts')) await whereabouts(lab, cache, cluster);
+    if (wanted('thin')) await thin(lab, cache, cluster);
+    if (wanted('kubeconfig')) await kubeconfigJob(lab, cache, cluster);
+    if (wanted('dhcp')) await dhcp(lab, cache, cluster, lanNs);
+    if (wanted('guard')) await guard(lab, cache, cluster);
+    if (wanted('restarts')) await restarts(lab, cache, cluster);
     const table: string[] = [];
-    for (const v of VARIANTS) {
+    for (const v of VARIANTS.filter(() => wanted('variants'))) {
       const r = await stage(`broken variant: ${v.id}`, () => negative(lab, cache, cluster, docs, v));
       table.push(`| ${v.id} | ${r.node} | ${r.lint} | ${r.doctor} | ${r.ok ? 'agree' : 'DISAGREE'} |`);
       if (!r.ok) failed = true;

@@ -31,6 +31,12 @@ export const K3S_FLANNEL_CONFIG_FILE = '10-flannel.conflist';
 export const K3S_FLANNEL_NETWORK_NAME = 'cbr0';
 export const K3S_FLANNEL_CNI_VERSION = '1.0.0';
 export const FLANNEL_SUBNET_ENV = '/run/flannel/subnet.env';
+/**
+ * The capabilities k3s's flannel config declares (portmap: portMappings, bandwidth: bandwidth),
+ * which Multus copies into 00-multus.conf so that containerd passes that runtime config
+ * (k3s pkg/agent/flannel/setup_osspecific.go, cniConf).
+ */
+export const K3S_FLANNEL_CAPABILITIES: readonly string[] = ['bandwidth', 'portMappings'];
 
 /** containerd's defaults, used by k3s with `--flannel-backend=none`, rke2 and kubeadm. */
 export const STANDARD_CONF_DIR = '/etc/cni/net.d';
@@ -80,6 +86,10 @@ export const MULTUS_THICK_INSTALLS: readonly string[] = ['multus-shim', 'passthr
 /** Where the daemon reads its configuration unless `-config` says otherwise (cmd/multus-daemon). */
 export const MULTUS_DAEMON_CONFIG_PATH = '/etc/cni/net.d/multus.d/daemon-config.json';
 export const MULTUS_DAEMON_CONFIG_KEY = 'daemon-config.json';
+/** The file name of Multus's own config in the CNI config dir (multus pkg/server/config/manager.go). */
+export const MULTUS_CONFIG_FILE = '00-multus.conf';
+/** The network name Multus writes into 00-multus.conf (MultusDefaultNetworkName). */
+export const MULTUS_NETWORK_NAME = 'multus-cni-network';
 /** The `type` of Multus's own config: the thick plugin's shim, the thin plugin. */
 export const MULTUS_SHIM = 'multus-shim';
 export const MULTUS_THIN_PLUGIN = 'multus';
@@ -145,6 +155,11 @@ export const NAD_KIND = 'NetworkAttachmentDefinition';
 export const NAD_CRD_NAME = 'network-attachment-definitions.k8s.cni.cncf.io';
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const NETWORK_STATUS_ANNOTATION = 'k8s.v1.cni.cncf.io/network-status';
+/**
+ * This project's annotation that suppresses rules on the object that carries it:
+ * `<rule-id>=<reason>` entries separated by commas or line breaks (see `MultusRules.suppress`).
+ */
+export const SUPPRESSION_ANNOTATION = 'cdk8s-multus.io/ignore';
 
 /** The dhcp plugin's daemon socket dir on the host (plugins/ipam/dhcp). */
 export const DHCP_SOCKET_DIR = '/run/cni';

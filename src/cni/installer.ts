@@ -44,3 +44,30 @@ export const PLUGIN_INSTALLER_SCRIPT = [
 export function installedPlugins(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean).map((entry) => entry.split('=')[0]);
 }
+
+/** The Multus config installer's source file (a pod path, in the ConfigMap's volume). */
+export const CONFIG_INSTALLER_ENV_SOURCE = 'MULTUS_CONFIG_SOURCE';
+/** Its target dir (a pod path, the node's CNI config dir as mounted); the file keeps its name. */
+export const CONFIG_INSTALLER_ENV_TARGET = 'MULTUS_CONFIG_DIR';
+
+/**
+ * The command of the init container that writes Multus's config with
+ * `MultusConfigLifetime.PERSISTENT`: the file from the ConfigMap into the node's CNI config dir,
+ * mode 0600 as the daemon writes it, through a temp file renamed over the target so that
+ * containerd never reads half a config. Only cp, chmod and mv: the plugins image's shell tools.
+ */
+export const CONFIG_INSTALLER_SCRIPT = [
+  'set -eu',
+  'src="$MULTUS_CONFIG_SOURCE"',
+  'dir="$MULTUS_CONFIG_DIR"',
+  'name="${src##*/}"',
+  '[ -d "$dir" ] || { echo "install-multus-config: target dir $dir does not exist (is the node\'s CNI config dir mounted?)" >&2; exit 1; }',
+  '[ -f "$src" ] || { echo "install-multus-config: $src does not exist (is the ConfigMap mounted with that key?)" >&2; exit 1; }',
+  'tmp="$dir/.$name.cdk8s-multus.tmp"',
+  'trap \'rm -f "$tmp"\' EXIT',
+  'umask 077',
+  'cp "$src" "$tmp"',
+  'chmod 0600 "$tmp"',
+  'mv -f "$tmp" "$dir/$name"',
+  'echo "install-multus-config: wrote $dir/$name"',
+].join('\n');

@@ -37,6 +37,12 @@ export interface ICniNodeLayout {
    */
   readonly primaryNetworkCniVersion?: string;
   /**
+   * The capabilities the primary network's config declares enabled (such as `portMappings`),
+   * which Multus copies into its own config so that containerd passes that runtime config.
+   * @default - unknown
+   */
+  readonly primaryNetworkCapabilities?: string[];
+  /**
    * A file that exists once the primary network is ready, which Multus waits for.
    * @default - none: Multus does not wait
    */
@@ -55,7 +61,7 @@ export interface ICniNodeLayout {
  */
 export function layoutKey(l: ICniNodeLayout): string {
   return JSON.stringify([l.layoutName, l.confDir.path, l.binDir.path, l.binDirMountRoot.path, [...l.bundledPlugins].sort(),
-    l.primaryNetworkConfigFile, l.primaryNetworkName, l.primaryNetworkCniVersion, l.readinessIndicatorFile?.path,
+    l.primaryNetworkConfigFile, l.primaryNetworkName, l.primaryNetworkCniVersion, l.primaryNetworkCapabilities, l.readinessIndicatorFile?.path,
     l.primaryConfigManagedByDistribution]);
 }
 
@@ -72,6 +78,7 @@ export abstract class CniNodeLayout implements ICniNodeLayout {
   public readonly primaryNetworkConfigFile?: string;
   public readonly primaryNetworkName?: string;
   public readonly primaryNetworkCniVersion?: string;
+  public readonly primaryNetworkCapabilities?: string[];
   public readonly readinessIndicatorFile?: HostPath;
   public readonly primaryConfigManagedByDistribution: boolean;
 
@@ -84,6 +91,7 @@ export abstract class CniNodeLayout implements ICniNodeLayout {
     this.primaryNetworkConfigFile = fields.primaryNetworkConfigFile;
     this.primaryNetworkName = fields.primaryNetworkName;
     this.primaryNetworkCniVersion = fields.primaryNetworkCniVersion;
+    this.primaryNetworkCapabilities = fields.primaryNetworkCapabilities && [...fields.primaryNetworkCapabilities];
     this.readinessIndicatorFile = fields.readinessIndicatorFile;
     this.primaryConfigManagedByDistribution = fields.primaryConfigManagedByDistribution;
   }

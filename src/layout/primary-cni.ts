@@ -25,6 +25,12 @@ export interface ExternalPrimaryCniOptions {
    */
   readonly cniVersion?: string;
   /**
+   * The capabilities its config declares enabled (such as `portMappings`, `bandwidth`), which
+   * `MultusConfigLifetime.PERSISTENT` writes into Multus's config as the daemon would.
+   * @default - unknown
+   */
+  readonly capabilities?: string[];
+  /**
    * Plugins that CNI installs into the node's CNI bin dir itself (its own plugin, and for
    * example `host-local`, `portmap` or `bandwidth` where it ships them).
    * @default []
@@ -43,7 +49,7 @@ export class PrimaryCni {
   public static k3sFlannel(): PrimaryCni {
     return new PrimaryCni(
       'flannel', true, facts.K3S_FLANNEL_CONFIG_FILE, facts.K3S_FLANNEL_NETWORK_NAME,
-      HostPath.of(facts.FLANNEL_SUBNET_ENV), [], facts.K3S_FLANNEL_CNI_VERSION,
+      HostPath.of(facts.FLANNEL_SUBNET_ENV), [], facts.K3S_FLANNEL_CNI_VERSION, [...facts.K3S_FLANNEL_CAPABILITIES],
     );
   }
 
@@ -59,6 +65,11 @@ export class PrimaryCni {
     if (options.cniVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(options.cniVersion)) {
       throw new Error(`PrimaryCni.external: cniVersion must look like "0.3.1" or "1.0.0", got ${JSON.stringify(options.cniVersion)}`);
     }
+    for (const c of options.capabilities ?? []) {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c)) {
+        throw new Error(`PrimaryCni.external: capabilities entry ${JSON.stringify(c)} is not a CNI capability name such as "portMappings" or "bandwidth"`);
+      }
+    }
     for (const p of options.plugins ?? []) {
       const problem = pluginNameProblem(p);
       if (problem) throw new Error(`PrimaryCni.external: plugins entry ${problem}`);
@@ -66,7 +77,7 @@ export class PrimaryCni {
     return new PrimaryCni(
       options.name, false, options.configFileName, undefined,
       options.readinessIndicatorFile === undefined ? undefined : HostPath.of(options.readinessIndicatorFile, 'PrimaryCni.external: readinessIndicatorFile'),
-      [...(options.plugins ?? [])], options.cniVersion,
+      [...(options.plugins ?? [])], options.cniVersion, options.capabilities && [...options.capabilities],
     );
   }
 
@@ -80,6 +91,8 @@ export class PrimaryCni {
   public readonly readinessIndicatorFile?: HostPath;
   /** The cniVersion of its config, when known. */
   public readonly cniVersion?: string;
+  /** The capabilities its config declares enabled, when known. */
+  public readonly capabilities?: string[];
   /** Plugins it installs into the CNI bin dir. */
   public readonly plugins: string[];
   /** @internal */
@@ -87,9 +100,10 @@ export class PrimaryCni {
 
   private constructor(
     name: string, embedded: boolean, configFileName: string | undefined, networkName: string | undefined,
-    readinessIndicatorFile: HostPath | undefined, plugins: string[], cniVersion?: string,
+    readinessIndicatorFile: HostPath | undefined, plugins: string[], cniVersion?: string, capabilities?: string[],
   ) {
     this.cniVersion = cniVersion;
+    this.capabilities = capabilities;
     this.name = name;
     this._embedded = embedded;
     this.configFileName = configFileName;
@@ -101,11 +115,12 @@ export class PrimaryCni {
 
 /** What a layout takes from its primary network (nothing is known of an unnamed one). */
 export function primaryNetworkFields(p: PrimaryCni | undefined): Pick<ICniNodeLayout,
-'primaryNetworkConfigFile' | 'primaryNetworkName' | 'primaryNetworkCniVersion' | 'readinessIndicatorFile'> {
+'primaryNetworkConfigFile' | 'primaryNetworkName' | 'primaryNetworkCniVersion' | 'primaryNetworkCapabilities' | 'readinessIndicatorFile'> {
   return {
     primaryNetworkConfigFile: p?.configFileName,
     primaryNetworkName: p?.networkName,
     primaryNetworkCniVersion: p?.cniVersion,
+    primaryNetworkCapabilities: p?.capabilities,
     readinessIndicatorFile: p?.readinessIndicatorFile,
   };
 }

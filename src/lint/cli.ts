@@ -6,7 +6,8 @@ import * as facts from '../cni/facts';
 import { pluginNameProblem } from '../cni/plugins';
 import { doctorMain } from '../doctor/cli';
 import { ICniNodeLayout, K3sLayout, StandardLayout } from '../layout';
-import { Finding, ManifestObject, Severity } from '../rules/finding';
+import { duplicateKeys, locate, ObjectText, Position } from './_source-map';
+import { ManifestObject, Severity, Verdict } from '../rules/finding';
 import { MultusRules } from '../rules/multus-rules';
 
 /** Where the command writes. */
@@ -81,13 +82,15 @@ export function main(args: string[], io: Io): number {
     // An input that cannot be read is reported, and every other input is still judged.
     const unreadable: string[] = [];
     const objects = options.inputs.flatMap((input) => readInput(input, io, unreadable));
-    let findings: Finding[];
+    let verdict: Verdict;
     try {
-      findings = MultusRules.check(objects, layout);
+      // Files from elsewhere may be part of a deployment; --node-plugins says what the nodes carry.
+      verdict = MultusRules.judge(objects, layout, { partialInput: true, nodePluginsDeclared: options.nodePlugins.length > 0 });
     } catch (e) {
       return internalError(io, culprit(options.inputs, objects, layout), e);
     }
-    io.stdout(render(options.format, findings, objects.length, layout));
+    const findings = verdict.findings;
+    io.stdout(render(options.format, verdict, objects.length, layout, locator(objects)));
     for (const problem of unreadable) io.stderr(`cdk8s-multus: ${problem}\n`);
     if (unreadable.length > 0) return 2;
     return findings.some((f) => f.severity === Severity.ERROR || options.failOn === 'warning') ? 1 : 0;
@@ -111,7 +114,7 @@ function internalError(io: Io, where: string, e: unknown): number {
 function culprit(inputs: string[], objects: ManifestObject[], layout: ICniNodeLayout): string {
   for (const o of objects) {
     try {
-      MultusRules.check([o], layout);
+      MultusRules.judge([o], layout);
     } catch {
       return o.source ?? inputs.join(', ');
     }
@@ -315,10 +318,12 @@ function parseText(name: string, text: string, kind: 'manifest' | 'cni'): Manife
       throw new InputError(`${name}: is not a JSON CNI config (${(e as Error).message})`);
     }
     const base = path.basename(name).replace(/\.(conf|conflist)$/, '').toLowerCase().replace(/[^a-z0-9-]/g, '-');
-    return [{
-      manifest: { apiVersion: `${facts.NAD_GROUP}/v1`, kind: facts.NAD_KIND, metadata: { name: base }, spec: { config: JSON.stringify(config) } },
-      source: `${name}:1`,
-    }];
+    const manifest = { apiVersion: `${facts.NAD_GROUP}/v1`, kind: facts.NAD_KIND, metadata: { name: base }, spec: { config: JSON.stringify(config) } };
+    const cniLines = new LineCounter();
+    cniLines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) cniLines.addNewLine(i + 1);
+    TEXTS.set(manifest, { text, lines: cniLines });
+    return [{ manifest, source: `${name}:1` }];
   }
   const lines = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
@@ -355,35 +360,91 @@ function parseText(name: string, text: string, kind: 'manifest' | 'cni'): Manife
       (Array.isArray(value.items) ? value.items : []).forEach((item: any, i: number) => {
         const node = isSeq(items) ? items.items[i] : undefined;
         const itemLine = node && typeof node === 'object' && 'range' in node && (node as any).range ? lines.linePos((node as any).range[0]).line : line;
-        out.push({ manifest: item, source: `${name}:${itemLine}` });
+        out.push(withText({ manifest: item, source: `${name}:${itemLine}` }, { text, lines, node }));
       });
       continue;
     }
     if (typeof value.kind !== 'string') throw new InputError(`${name}:${line}: the document has no kind`);
-    out.push({ manifest: value, source: `${name}:${line}` });
+    out.push(withText({ manifest: value, source: `${name}:${line}` }, { text, lines, node: doc.contents }));
   }
   return out;
 }
 
-function render(format: Options['format'], findings: Finding[], objectCount: number, layout: ICniNodeLayout): string {
+/** The text each object was read from, for the positions of its fields. */
+const TEXTS = new WeakMap<object, ObjectText>();
+
+/** An object read from YAML, with the keys its text defines twice; its text is kept for positions. */
+function withText(o: ManifestObject, t: ObjectText): ManifestObject {
+  if (o.manifest === null || typeof o.manifest !== 'object') return o;
+  TEXTS.set(o.manifest, t);
+  const twice = duplicateKeys(t.node, t.lines).map((d) => `${d.path} (lines ${d.lines.join(', ')})`);
+  return twice.length > 0 ? { ...o, duplicateKeys: twice } : o;
+}
+
+/** Where a finding points: the file, and the line and column of its field (else the object's line). */
+type Locator = (f: { source?: string; field: string; kind: string; name: string }) => { file: string; position: Position } | undefined;
+
+function locator(objects: ManifestObject[]): Locator {
+  // Objects of one line (a List written in flow style) share a source: the kind and name tell them apart.
+  const bySource = new Map<string | undefined, any[]>();
+  for (const o of objects) bySource.set(o.source, [...(bySource.get(o.source) ?? []), o.manifest]);
+  return (f) => {
+    const [file, line] = splitSource(f.source);
+    if (!file) return undefined;
+    const candidates = bySource.get(f.source) ?? [];
+    const manifest = candidates.length === 1 ? candidates[0] : candidates.find((m) => m?.kind === f.kind && `${m?.metadata?.name ?? ''}` === f.name);
+    const t = manifest && typeof manifest === 'object' ? TEXTS.get(manifest) : undefined;
+    return { file, position: (t && locate(t, f.field)) ?? { line, column: 0 } };
+  };
+}
+
+function render(format: Options['format'], verdict: Verdict, objectCount: number, layout: ICniNodeLayout, at: Locator = () => undefined): string {
+  const { findings, suppressed, notJudged } = verdict;
   const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warnings = findings.length - errors;
-  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${objectCount} object${objectCount === 1 ? '' : 's'} (layout ${layout.layoutName}: ${layout.confDir}, ${layout.binDir})`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const extra = [suppressed.length > 0 ? `, ${suppressed.length} suppressed` : '', notJudged.length > 0 ? `, ${notJudged.length} not judged` : ''].join('');
+  const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${extra} in ${plural(objectCount, 'object')} ` +
+    `(layout ${layout.layoutName}: ${layout.confDir}, ${layout.binDir})`;
+  // Each finding at its field's line and column, where the text shows them.
+  const place = <T extends { source?: string; field: string; kind: string; name: string }>(f: T) => {
+    const p = at(f)?.position;
+    return p ? { ...f, line: p.line, ...(p.column > 0 ? { column: p.column } : {}) } : f;
+  };
+  const pointer = (f: { source?: string; field: string; kind: string; name: string }) => {
+    const a = at(f);
+    return a ? `${a.file}:${a.position.line}${a.position.column > 0 ? `:${a.position.column}` : ''}` : f.source ?? '-';
+  };
   if (format === 'json') {
-    return JSON.stringify({ findings, summary: { errors, warnings, objects: objectCount, layout: layout.layoutName } }, undefined, 2) + '\n';
+    return JSON.stringify({
+      findings: findings.map(place),
+      suppressed: suppressed.map(place),
+      notJudged: notJudged.map(place),
+      summary: { errors, warnings, suppressed: suppressed.length, notJudged: notJudged.length, objects: objectCount, layout: layout.layoutName },
+    }, undefined, 2) + '\n';
   }
-  if (format === 'sarif') return JSON.stringify(sarif(findings), undefined, 2) + '\n';
-  const lines = findings.map((f) => {
-    const ns = f.namespace ? `${f.namespace}/` : '';
-    return `${f.source ?? '-'}: ${f.severity} ${f.ruleId}: ${f.kind} ${ns}${f.name} ${f.field}\n` +
-      `  ${f.message}\n  found:    ${f.found}\n  expected: ${f.expected}\n  fix:      ${f.fix}`;
-  });
+  if (format === 'sarif') return JSON.stringify(sarif(verdict, at), undefined, 2) + '\n';
+  const where = (f: { namespace?: string; name: string; kind: string }) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name}`;
+  const lines = findings.map((f) => `${pointer(f)}: ${f.severity} ${f.ruleId}: ${where(f)} ${f.field}\n` +
+    `  ${f.message}\n  found:    ${f.found}\n  expected: ${f.expected}\n  fix:      ${f.fix}`);
+  if (suppressed.length > 0) {
+    lines.push('suppressed:', ...suppressed.map((f) => `  ${pointer(f)}: ${f.severity} ${f.ruleId}: ${where(f)} ${f.field}: ${f.message}\n    reason: ${f.reason}`));
+  }
+  if (notJudged.length > 0) {
+    lines.push('not judged:', ...notJudged.map((n) => `  ${pointer(n)}: ${n.ruleId}: ${where(n)} ${n.field}\n    ${n.missing}`));
+  }
   return [...lines, summary].join('\n') + '\n';
 }
 
 /** SARIF 2.1.0, so that code-scanning UIs show findings at their file and line. */
-function sarif(findings: Finding[]): any {
+function sarif({ findings, suppressed, notJudged }: Verdict, at: Locator): any {
   const rules = MultusRules.all;
+  const location = (f: { source?: string; field: string; kind: string; name: string }) => {
+    const a = at(f);
+    if (!a) return [];
+    const region = { startLine: a.position.line, ...(a.position.column > 0 ? { startColumn: a.position.column } : {}) };
+    return [{ physicalLocation: { artifactLocation: { uri: a.file }, region } }];
+  };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -400,16 +461,26 @@ function sarif(findings: Finding[]): any {
           })),
         },
       },
-      results: findings.map((f) => {
-        const [file, line] = splitSource(f.source);
-        return {
-          ruleId: f.ruleId,
-          ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
-          level: f.severity === Severity.ERROR ? 'error' : 'warning',
-          message: { text: `${f.kind} ${f.namespace ? f.namespace + '/' : ''}${f.name} ${f.field}: ${f.message}. Found: ${f.found}. Expected: ${f.expected}. Fix: ${f.fix}.` },
-          locations: file ? [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: line } } }] : [],
-        };
-      }),
+      // A suppressed finding stays a result, with the suppression and its reason (SARIF 2.1.0 §3.35).
+      results: [...findings, ...suppressed].map((f) => ({
+        ruleId: f.ruleId,
+        ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
+        level: f.severity === Severity.ERROR ? 'error' : 'warning',
+        message: { text: `${f.kind} ${f.namespace ? f.namespace + '/' : ''}${f.name} ${f.field}: ${f.message}. Found: ${f.found}. Expected: ${f.expected}. Fix: ${f.fix}.` },
+        locations: location(f),
+        ...('reason' in f ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: (f as any).reason }] } : {}),
+      })),
+      // What could not be judged is not a result about the code but about the run: a tool
+      // notification (SARIF 2.1.0 §3.58), level "note", which code-scanning never counts as a failure.
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: notJudged.map((n) => ({
+          associatedRule: { id: n.ruleId, index: rules.findIndex((r) => r.id === n.ruleId) },
+          level: 'note',
+          message: { text: `not judged: ${n.kind} ${n.namespace ? n.namespace + '/' : ''}${n.name} ${n.field}: ${n.missing}` },
+          locations: location(n),
+        })),
+      }],
     }],
   };
 }

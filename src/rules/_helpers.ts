@@ -3,7 +3,8 @@ import { parseJson } from '../_json';
 import * as facts from '../cni/facts';
 import { MountEntry, MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
-import { Obj, ThickDaemon, tryPod } from './_model';
+import type { CannotJudge } from './_define';
+import { Model, Obj, ThickDaemon, tryPod } from './_model';
 
 export function configValue(d: ThickDaemon, key: string, def?: string): { value: string; isDefault: boolean } | undefined {
   const v = d.config?.[key];
@@ -62,4 +63,46 @@ export function nadKey(nad: Obj): string {
 /** The object a finding about a daemon's config is reported against: its ConfigMap, or the daemon when it has none. */
 export function holder(d: ThickDaemon): Obj {
   return d.configMap ?? d.owner;
+}
+
+/**
+ * The daemons whose config a rule that also needs the daemon's mounts can judge. What it cannot
+ * judge is noted: a daemon whose ConfigMap is not in the input, and a daemon config that no
+ * daemon of the input mounts (its paths are pod paths of a container that is not there).
+ */
+export function daemonsWithConfig(m: Model, cannotJudge: CannotJudge, keys: string): ThickDaemon[] {
+  noteMissingConfigMaps(m, cannotJudge, keys);
+  for (const lone of m.loneDaemonConfigs) {
+    cannotJudge(lone.configMap, {
+      field: `data["${facts.MULTUS_DAEMON_CONFIG_KEY}"]`,
+      missing: `no Multus daemon in the input mounts this ConfigMap, and ${keys} can only be judged through the mounts of the daemon's container; lint the DaemonSet with it`,
+    });
+  }
+  return m.daemons.filter((d) => d.config);
+}
+
+/** A daemon config, the object a finding about it is reported against, and its daemon when the input has it. */
+export interface JudgedConfig {
+  readonly holder: Obj;
+  readonly config: { [key: string]: any };
+  readonly daemon?: ThickDaemon;
+}
+
+/** Every daemon config a rule that reads the config alone can judge: the daemons' and the lone ones. */
+export function configsToJudge(m: Model, cannotJudge: CannotJudge, keys: string): JudgedConfig[] {
+  noteMissingConfigMaps(m, cannotJudge, keys);
+  return [
+    ...m.daemons.filter((d) => d.config).map((d) => ({ holder: holder(d), config: d.config!, daemon: d })),
+    ...m.loneDaemonConfigs.filter((l) => l.config).map((l) => ({ holder: l.configMap, config: l.config! })),
+  ];
+}
+
+function noteMissingConfigMaps(m: Model, cannotJudge: CannotJudge, keys: string): void {
+  for (const d of m.daemons) {
+    if (!d.configMissing) continue;
+    cannotJudge(d.owner, {
+      field: d.configMissing.field,
+      missing: `the daemon reads ${d.configPath} from ConfigMap "${d.configMissing.configMapName}", which is not in the input, so ${keys} cannot be judged; lint the ConfigMap with it`,
+    });
+  }
 }

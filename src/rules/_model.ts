@@ -1,6 +1,6 @@
 import { argvOf, asArray, asText, parseJson } from '../_json';
 import * as facts from '../cni/facts';
-import { INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET, installedPlugins } from '../cni/installer';
+import { CONFIG_INSTALLER_ENV_SOURCE, CONFIG_INSTALLER_ENV_TARGET, INSTALLER_ENV_PLUGINS, INSTALLER_ENV_TARGET, installedPlugins } from '../cni/installer';
 import { ICniNodeLayout } from '../layout/layout';
 import { MountTable } from '../mount-table';
 import { HostPath, PodPath } from '../paths';
@@ -14,6 +14,8 @@ export interface Obj {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** Keys its source text defines twice in one mapping (see ManifestObject.duplicateKeys). */
+  readonly duplicateKeys: string[];
   /** For a NetworkAttachmentDefinition: its spec.config as parsed, once, by the first rule that reads it. */
   parsedConfig?: { readonly value?: unknown; readonly error?: string };
 }
@@ -39,6 +41,28 @@ export interface Installer {
 }
 
 /** The thick Multus daemon of one workload. */
+/**
+ * An init container of the daemon's pod that writes Multus's config file into the node's CNI
+ * config dir from a ConfigMap (`MultusConfigLifetime.PERSISTENT`), read off its environment.
+ */
+export interface ConfigWriter {
+  readonly container: string;
+  /** The field of its env, for findings. */
+  readonly field: string;
+  readonly mounts: MountTable;
+  /** The env values as written. */
+  readonly sourceValue?: string;
+  readonly dirValue?: string;
+  /** The file's name, which it keeps in the config dir. */
+  readonly fileName?: string;
+  /** The file's content, when the source is a mounted ConfigMap key that exists. */
+  readonly text?: string;
+  /** The ConfigMap that holds it. */
+  readonly configMap?: Obj;
+  /** Why the content could not be read. */
+  readonly sourceProblem?: string;
+}
+
 export interface ThickDaemon {
   readonly owner: Obj;
   readonly podSpec: any;
@@ -52,6 +76,36 @@ export interface ThickDaemon {
   readonly configMap?: Obj;
   /** Why the config could not be found or read, against the object that is wrong. */
   readonly configProblem?: FindingDetails & { readonly holder: Obj };
+  /** The writer of a persistent Multus config in the same pod, if any. */
+  readonly configWriter?: ConfigWriter;
+  /**
+   * With partial input: the ConfigMap the daemon mounts its config from, which is not in the
+   * input, so nothing that depends on the config can be judged.
+   */
+  readonly configMissing?: { readonly configMapName: string; readonly field: string };
+}
+
+/** How the input is to be taken. */
+export interface ModelOptions {
+  /** The ids of the rules that suppression annotations may name. */
+  readonly suppressible?: readonly string[];
+  /**
+   * Whether the input may be only part of what runs on the nodes (lint on files from elsewhere):
+   * what a rule needs from a missing part is then not judged rather than reported missing. At
+   * synth the app is the whole deployment.
+   */
+  readonly partialInput?: boolean;
+  /** Whether the plugins on the nodes were declared (lint --node-plugins), so that a NAD alone is judged against them. */
+  readonly nodePluginsDeclared?: boolean;
+}
+
+/** A ConfigMap with a daemon-config.json that no Multus daemon of the input reads. */
+export interface LoneDaemonConfig {
+  readonly configMap: Obj;
+  /** The parsed config, when it is a JSON object. */
+  readonly config?: { [key: string]: any };
+  /** Why it could not be read, when it could not. */
+  readonly problem?: string;
 }
 
 /** Everything the rules look at, derived once from the input. */
@@ -81,7 +135,25 @@ export class Model {
   /** Containers that run the dhcp plugin's daemon. */
   public readonly dhcpDaemons: { owner: Obj; container: string; binary: PodPath; mounts: MountTable; field: string }[] = [];
 
-  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout) {
+  /**
+   * Objects that make a controller deploy Multus at run time (a k3s/RKE2 HelmChart of a Multus
+   * chart, its HelmChartConfig, a CNAO NetworkAddonsConfig): the DaemonSet is not in the input.
+   */
+  public readonly deployedAtRunTime: { readonly owner: Obj; readonly field: string; readonly by: string }[] = [];
+  /** Daemon configs that no daemon of the input reads: judged by what they say alone. */
+  public readonly loneDaemonConfigs: LoneDaemonConfig[] = [];
+  public readonly suppressible: readonly string[];
+  public readonly partialInput: boolean;
+  public readonly nodePluginsDeclared: boolean;
+
+  /**
+   * @param input the objects to judge
+   * @param layout the node layout they are meant for
+   */
+  constructor(input: ManifestObject[], public readonly layout: ICniNodeLayout, options: ModelOptions = {}) {
+    this.suppressible = options.suppressible ?? [];
+    this.partialInput = options.partialInput ?? false;
+    this.nodePluginsDeclared = options.nodePluginsDeclared ?? false;
     this.objects = input
       .filter((o) => o && typeof o.manifest === 'object' && o.manifest !== null && typeof o.manifest.kind === 'string')
       .map((o) => ({
@@ -90,6 +162,7 @@ export class Model {
         kind: o.manifest.kind,
         namespace: typeof o.manifest.metadata?.namespace === 'string' ? o.manifest.metadata.namespace : undefined,
         name: nameOf(o.manifest.metadata?.name),
+        duplicateKeys: o.duplicateKeys ?? [],
         parsedConfig: undefined,
       }));
     this.nads = this.objects.filter((o) => o.kind === facts.NAD_KIND);
@@ -107,6 +180,20 @@ export class Model {
         if (typeof c?.name === 'string') this.readContainer(obj, podSpec, c, i);
       });
     }
+    for (const o of this.objects) {
+      const deployer = runTimeDeployer(o);
+      if (deployer) this.deployedAtRunTime.push({ owner: o, ...deployer });
+    }
+    const read = new Set(this.daemons.map((d) => d.configMap));
+    for (const cm of this.objects) {
+      const text = cm.kind === 'ConfigMap' && !read.has(cm) ? cm.manifest.data?.[facts.MULTUS_DAEMON_CONFIG_KEY] : undefined;
+      if (typeof text === 'string') this.loneDaemonConfigs.push(readLoneConfig(cm, text));
+    }
+  }
+
+  /** Whether the input holds something that puts plugins on the nodes: an installer or a Multus daemon. */
+  public get installsPlugins(): boolean {
+    return this.installers.length > 0 || this.daemons.length > 0 || this.thinDaemons.length > 0;
   }
 
   /** What one container of a pod spec contributes: a daemon, a writer of host files, an installer. */
@@ -158,13 +245,42 @@ export class Model {
     if (bin) this.installers.push({ owner, container: c.name, target: bin, targetField: `${field}.CNI_BIN_DIR`, plugins: ['whereabouts'], mounts });
   }
 
+  /** The init container that writes a persistent Multus config, recognised by its env. */
+  private readConfigWriter(owner: Obj, podSpec: any): ConfigWriter | undefined {
+    const inits = asArray(podSpec.initContainers);
+    const i = inits.findIndex((c) => asArray(c?.env).some((e) => e?.name === CONFIG_INSTALLER_ENV_SOURCE));
+    if (i < 0 || typeof inits[i]?.name !== 'string') return undefined;
+    const c = inits[i];
+    const env = new Map<string, string>();
+    for (const e of asArray(c.env)) if (typeof e?.value === 'string') env.set(e.name, e.value);
+    const mounts = MountTable.fromPodSpec(podSpec, c.name);
+    const sourceValue = env.get(CONFIG_INSTALLER_ENV_SOURCE);
+    const base = { container: c.name, field: `spec.template.spec.initContainers[${i}].env`, mounts, sourceValue, dirValue: env.get(CONFIG_INSTALLER_ENV_TARGET) };
+    const source = tryPod(sourceValue);
+    if (!source) return { ...base, sourceProblem: `${CONFIG_INSTALLER_ENV_SOURCE} = ${JSON.stringify(sourceValue)} is not an absolute path` };
+    const fileName = source.path.split('/').pop();
+    const mount = mounts.mountAt(source);
+    if (!mount?.configMapName) {
+      return { ...base, fileName, sourceProblem: `${source} lies under no ConfigMap volumeMount of init container "${c.name}"${mount ? ` (${mount.mountPath} is volume "${mount.volumeName}")` : ''}, so there is no config to copy` };
+    }
+    const file = source.relativeTo(mount.mountPath)!;
+    const files = mount.configMapFiles ?? {};
+    const key = files[file] ?? (files['*'] ? file : undefined);
+    const cm = this.objects.find((o) => o.kind === 'ConfigMap' && o.name === mount.configMapName && (o.namespace ?? 'default') === (owner.namespace ?? 'default'));
+    const text = key === undefined ? undefined : cm?.manifest.data?.[key];
+    if (typeof text !== 'string') {
+      return { ...base, fileName, configMap: cm, sourceProblem: `${source} is not a file of the ConfigMap volume "${mount.volumeName}" (ConfigMap "${mount.configMapName}"${key ? `, key "${key}"` : `, which projects ${JSON.stringify(Object.keys(files))}`})` };
+    }
+    return { ...base, fileName, text, configMap: cm };
+  }
+
   private readDaemon(owner: Obj, podSpec: any, container: any, containerIndex: number): ThickDaemon {
     const mounts = MountTable.fromPodSpec(podSpec, container.name);
     const argv = argvOf(container);
     const configArg = flagValue(argv, ['-config', '--config']);
     const configPath = tryPod(configArg ?? facts.MULTUS_DAEMON_CONFIG_PATH) ?? PodPath.of(facts.MULTUS_DAEMON_CONFIG_PATH);
     const field = `spec.template.spec.containers[${containerIndex}].volumeMounts`;
-    const base = { owner, podSpec, container, containerIndex, mounts, configPath };
+    const base = { owner, podSpec, container, containerIndex, mounts, configPath, configWriter: this.readConfigWriter(owner, podSpec) };
     if (configArg !== undefined && !tryPod(configArg)) {
       return {
         ...base,
@@ -198,6 +314,7 @@ export class Model {
         `the ConfigMap volume at ${mount.mountPath} has no file "${file}", which the daemon reads`,
         `add an item { key: "${facts.MULTUS_DAEMON_CONFIG_KEY}", path: "${file}" } to the volume "${mount.volumeName}"`);
     }
+    if (!cm && this.partialInput) return { ...base, configMissing: { configMapName: mount.configMapName, field: `spec.template.spec.volumes (${mount.volumeName})` } };
     if (!cm) {
       return fail(`ConfigMap "${mount.configMapName}"`, `a ConfigMap "${mount.configMapName}" in namespace ${owner.namespace ?? 'default'}`,
         'the daemon config is mounted from a ConfigMap that is not among the objects',
@@ -219,6 +336,33 @@ export class Model {
     }
     return { ...base, config, configMap: cm };
   }
+}
+
+/** Whether an object makes a controller deploy Multus at run time, and how. */
+function runTimeDeployer(o: Obj): { field: string; by: string } | undefined {
+  const group = typeof o.manifest.apiVersion === 'string' ? o.manifest.apiVersion.split('/')[0] : '';
+  const spec = o.manifest.spec;
+  if (group === 'helm.cattle.io' && o.kind === 'HelmChart' && typeof spec?.chart === 'string' && /multus/.test(spec.chart)) {
+    return { field: spec.valuesContent !== undefined ? 'spec.valuesContent' : 'spec.chart', by: `the Helm controller of k3s/RKE2, from chart "${spec.chart}" with these values` };
+  }
+  if (group === 'helm.cattle.io' && o.kind === 'HelmChartConfig' && /multus/.test(o.name)) {
+    return { field: 'spec.valuesContent', by: `the Helm controller of k3s/RKE2, from chart "${o.name}" with these values over its own` };
+  }
+  if (group === 'networkaddonsoperator.network.kubevirt.io' && o.kind === 'NetworkAddonsConfig' && spec?.multus !== undefined) {
+    return { field: 'spec.multus', by: 'the cluster-network-addons operator, from this NetworkAddonsConfig' };
+  }
+  return undefined;
+}
+
+function readLoneConfig(configMap: Obj, text: string): LoneDaemonConfig {
+  let config: unknown;
+  try {
+    config = parseJson(text);
+  } catch (e) {
+    return { configMap, problem: `not valid JSON (${(e as Error).message})` };
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return { configMap, problem: 'not a JSON object' };
+  return { configMap, config: config as { [key: string]: any } };
 }
 
 /** Where each kind that makes pods keeps its pod template (a Pod is its own template). */

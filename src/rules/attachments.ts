@@ -92,13 +92,14 @@ export const attachment = defineRule({
         const nad = nads.get(`${netNamespace}/${e.name}`);
         const config = nad && parsedConfig(nad);
         if (!config) return;
+        const netFacts = networkFacts(config);
         const problem = attachmentProblem({
           ips: Array.isArray(e.ips) ? e.ips.map(asText) : undefined,
           mac: typeof e.mac === 'string' ? e.mac : undefined,
           defaultRoute: Array.isArray(e['default-route']) ? e['default-route'].map(asText) : undefined,
           portMappings: e.portMappings === undefined ? undefined : asArray(e.portMappings),
         },
-        networkFacts(config), manifestPods(o), `${o.kind} ${o.name}`,
+        netFacts, manifestPods(o), `${o.kind} ${o.name}`,
         o.kind === 'Deployment' && typeof manifestPods(o) === 'number' ? rolloutSurge(o.manifest.spec?.strategy, manifestPods(o) as number) : 0);
         if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
         // One address, one pod in the whole app: a fixed address or a requested IP held by two
@@ -107,7 +108,7 @@ export const attachment = defineRule({
         const netKey = `${nad.namespace ?? 'default'}/${nad.name}`;
         const held = requested.length > 0
           ? requested.map((ip) => ({ key: `${segmentOf(config)}|${ip.split('/')[0]}`, what: `the requested IP ${ip}` }))
-          : networkFacts(config).fixedAddress ? [{ key: `network|${netKey}`, what: `the fixed address of network ${netKey}` }] : [];
+          : netFacts.fixedAddress ? [{ key: `network|${netKey}`, what: `the fixed address of network ${netKey}` }] : [];
         for (const h of held) {
           const first = holders.get(h.key);
           if (!first) {

@@ -19,11 +19,18 @@ export const kubeconfigWriter = defineRule({
   severity: Severity.ERROR,
   summary: 'Every kubeconfig a host-side CNI plugin reads is a host path that a writer in the app writes.',
   catches: '`error getting k8s client` / `context deadline exceeded`: a kubeconfig written under one path and referenced under another, or a pod path where a host path belongs.',
-  check: (m, report) => m.nads.flatMap((nad) => kubeconfigReferences(parsedConfig(nad)).flatMap(([where, value]) => {
+  check: (m, report, cannotJudge) => m.nads.flatMap((nad) => kubeconfigReferences(parsedConfig(nad)).flatMap(([where, value]) => {
     const host = tryHost(value);
     if (host && m.hostFileWriters.some((w) => w.host.isSame(host))) return [];
     const writers = m.hostFileWriters.map((w) => `${w.writer} writes ${w.host}`);
     const podPrefix = typeof value === 'string' && /^\/host(\/|$)/.test(value) ? '; it starts with /host, a pod mount prefix, but the plugin runs on the host' : '';
+    if (host && !podPrefix && writers.length === 0 && m.partialInput) {
+      cannotJudge(nad, {
+        field: `spec.config.${where}`,
+        missing: `nothing in the input writes host files, so whether something outside it writes ${host} is not known; lint with the installer that writes it`,
+      });
+      return [];
+    }
     return [report(nad, {
       field: `spec.config.${where}`,
       found: asText(value),

@@ -96,8 +96,11 @@ export const pluginAvailable = defineRule({
   severity: Severity.ERROR,
   summary: 'Every plugin type used by a network (and multus-shim for the daemon) is bundled by the node or installed into its bin dir.',
   catches: '`failed to find plugin "macvlan" in path [/var/lib/rancher/k3s/data/cni]`: k3s bundles no macvlan.',
-  check: (m, report) => {
+  check: (m, report, cannotJudge) => {
     const available = new Set(m.layout.bundledPlugins);
+    // A NAD linted without anything that installs plugins: the nodes may carry plugins that
+    // something outside the input installed, and nothing says which.
+    const nodesUnknown = m.partialInput && !m.nodePluginsDeclared && !m.installsPlugins;
     for (const i of m.installers) {
       if (i.mounts.toHost(i.target)?.isSame(m.layout.binDir)) i.plugins.forEach((p) => available.add(p));
     }
@@ -127,7 +130,16 @@ export const pluginAvailable = defineRule({
       const config = parsedConfig(nad); // an unparsable config is reported by nad-config
       if (!config) continue;
       for (const t of new Set(pluginTypes(config))) {
-        if (!available.has(t)) out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
+        if (available.has(t)) continue;
+        if (nodesUnknown) {
+          cannotJudge(nad, {
+            field: 'spec.config',
+            missing: `plugin "${t}" is not bundled by ${m.layout.layoutName}, and nothing in the input installs plugins or deploys Multus: ` +
+              `whether the nodes carry it in ${m.layout.binDir} is not known; lint with the installer, or declare the nodes' plugins (lint --node-plugins)`,
+          });
+        } else {
+          out.push(missing(nad, 'spec.config', t, `NetworkAttachmentDefinition ${nad.namespace ?? 'default'}/${nad.name}`));
+        }
       }
     }
     return out;
@@ -162,9 +174,9 @@ export const networkNameUnique = defineRule({
 });
 
 /** The address intervals a plugin config hands out: static addresses and host-local ranges. */
-function addressIntervals(config: any): { family: number; start: bigint; end: bigint; text: string }[] {
+function addressIntervals(config: any): { family: number; start: bigint; end: bigint; text: string; pool?: string }[] {
   const ipam = config?.ipam;
-  const out: { family: number; start: bigint; end: bigint; text: string }[] = [];
+  const out: { family: number; start: bigint; end: bigint; text: string; pool?: string }[] = [];
   const parse = (text: unknown, prefix: boolean) => {
     try {
       return typeof text === 'string' ? parseIp('', text, prefix) : undefined;
@@ -187,6 +199,18 @@ function addressIntervals(config: any): { family: number; start: bigint; end: bi
       out.push({ family: subnet.family, start, end, text: `${r.subnet}${r.rangeStart || r.rangeEnd ? ` ${r.rangeStart ?? ''}-${r.rangeEnd ?? ''}` : ''}` });
     }
   }
+  if (ipam?.type === 'whereabouts') {
+    // Whereabouts allocates cluster-wide from one IPPool per range (and network_name): networks that
+    // name the same pool share its allocations, any other overlap hands one address out twice.
+    for (const r of [ipam, ...asArray(ipam.ipRanges)]) {
+      const range = parse(r?.range, true);
+      if (!range) continue;
+      const start = parse(r.range_start, false)?.value ?? range.network + 1n;
+      const end = parse(r.range_end, false)?.value ?? (range.family === 4 ? range.broadcast - 1n : range.broadcast);
+      const pool = `whereabouts ${range.network}/${range.prefix} ${typeof ipam.network_name === 'string' ? ipam.network_name : ''}`;
+      out.push({ family: range.family, start, end, text: `${r.range} (whereabouts)`, pool });
+    }
+  }
   return out;
 }
 
@@ -194,17 +218,18 @@ export const networkOverlap = defineRule({
   id: 'network-overlap',
   severity: Severity.ERROR,
   layoutIndependent: true,
-  summary: 'Networks on the same master (or, for bridge networks, the same bridge) hand out disjoint fixed addresses and ranges.',
+  summary: 'Networks on the same master (or, for bridge networks, the same bridge), whatever their plugin, hand out disjoint fixed addresses and ranges (host-local, static and Whereabouts; Whereabouts networks of one pool share it).',
   catches: 'two pods with the same address on one LAN, each network\'s IPAM unaware of the other.',
   check: (m, report) => {
     // One sweep per segment (master or bridge) and family over intervals sorted by start: O(n log n).
-    const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string }[]>();
+    const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string; pool?: string }[]>();
     for (const nad of m.nads) {
       const config = mainPlugin(parsedConfig(nad));
       if (!config) continue;
       const segment = segmentOf(config);
       for (const iv of addressIntervals(config)) {
-        const key = `${config.type}|${segment}|${iv.family}`;
+        // Every plugin on one segment shares its LAN: macvlan and ipvlan on one master are compared.
+        const key = `${segment}|${iv.family}`;
         const list = groups.get(key) ?? [];
         list.push({ nad, ...iv });
         groups.set(key, list);
@@ -215,12 +240,12 @@ export const networkOverlap = defineRule({
       list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
       let widest = list[0];
       for (const iv of list.slice(1)) {
-        if (iv.start <= widest.end && iv.nad !== widest.nad) {
+        if (iv.start <= widest.end && iv.nad !== widest.nad && !(iv.pool !== undefined && iv.pool === widest.pool)) {
           out.push(report(iv.nad, {
             field: 'spec.config.ipam',
             found: iv.text,
             expected: `no overlap with ${nadKey(widest.nad)} (${widest.text})`,
-            message: `on ${key.split('|')[1]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
+            message: `on ${key.split('|')[0]}, ${nadKey(iv.nad)} hands out ${iv.text}, which overlaps ${widest.text} of ${nadKey(widest.nad)}: two pods can get the same address on one LAN`,
             fix: 'give each network on a master or bridge its own addresses, or use one network with one IPAM',
           }));
         }

@@ -103,3 +103,31 @@ function suggestName(name: string): string {
   const out = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').replace(/[^a-z0-9]+$/, '');
   return out.slice(0, 63).replace(/[^a-z0-9]+$/, '') || 'name';
 }
+
+// What the tools do with a key defined twice, from their sources (and run in
+// test/conformance/yaml-referee.test.ts): kubectl apply -f decodes each document with
+// k8s.io/apimachinery's YAMLOrJSONDecoder (k8s.io/cli-runtime v0.37.2 pkg/resource/visitor.go:590),
+// whose YAMLToJSON keeps the last value (sigs.k8s.io/yaml v1.6.0 yaml.go:142); the API server's
+// strict decoding of a YAML body runs YAMLToJSONStrict (k8s.io/apimachinery v0.37.2
+// pkg/runtime/serializer/json/json.go:278-281), which fails with go.yaml.in/yaml/v2's
+// `line %d: key %#v already set in map` (decode.go:687); kustomize (api v0.21.1, kubectl's) fails
+// when it writes the resources out, with yaml.v3's `mapping key "x" already defined at line N`.
+export const duplicateKey = defineRule({
+  id: 'duplicate-key',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'No mapping of a manifest defines a key twice (YAML read by lint; what kubectl, the API server and kustomize do with one is run in test/conformance/yaml-referee.test.ts, sources cited in src/rules/objects.ts).',
+  catches: 'an edit to the first of two `image:` or `config:` keys that changes nothing, because kubectl keeps the last one; an apply refused with `key "x" already set in map` by the API server (strict field validation of a YAML body) or `mapping key "x" already defined` by kustomize build.',
+  check: (m, report) => m.objects.flatMap((o) => o.duplicateKeys.map((d) => {
+    const path = d.replace(/ \(lines? [^)]*\)$/, '');
+    return report(o, {
+      field: path,
+      found: `defined more than once: ${d}`,
+      expected: 'each key once per mapping',
+      message: 'the key is defined twice in one mapping: kubectl apply -f (sigs.k8s.io/yaml) keeps the last value and drops the others silently, ' +
+        'while the API server decoding a YAML body with strict field validation refuses the object (`yaml: unmarshal errors: line N: key "x" already set in map`) ' +
+        'and kustomize build refuses the file (`mapping key "x" already defined at line N`; not under metadata.annotations, which it rewrites)',
+      fix: 'keep one definition of the key, with the value meant; lint judged the last one',
+    });
+  })),
+});

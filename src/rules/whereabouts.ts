@@ -50,7 +50,7 @@ export const whereaboutsConfig = defineRule({
   severity: Severity.ERROR,
   summary: 'Every Whereabouts IPAM names a configuration_path that a Whereabouts installer writes, unless the plugin finds the file by its built-in search list.',
   catches: 'whereabouts failing to reach the API server on k3s, whose config dir is not in the plugin\'s search list.',
-  check: (m, report) => m.nads.flatMap((nad) => {
+  check: (m, report, cannotJudge) => m.nads.flatMap((nad) => {
     const config = parsedConfig(nad);
     const plugins = Array.isArray(config?.plugins) ? config.plugins : [config];
     return plugins.filter((p: any) => p?.ipam?.type === 'whereabouts').flatMap((p: any) => {
@@ -58,6 +58,13 @@ export const whereaboutsConfig = defineRule({
       const writers = m.hostFileWriters.filter((w) => w.host.basename === 'whereabouts.conf');
       const written = (h: string) => writers.some((w) => w.host.path === h);
       if (typeof path === 'string' ? written(path) : facts.WHEREABOUTS_SEARCH_PATHS.some(written)) return [];
+      if (writers.length === 0 && m.partialInput) {
+        cannotJudge(nad, {
+          field: 'spec.config.ipam.configuration_path',
+          missing: `no Whereabouts installer in the input, so where whereabouts.conf is written on the nodes is not known (${typeof path === 'string' ? `the NAD names ${path}` : `the plugin searches ${facts.WHEREABOUTS_SEARCH_PATHS.join(', ')}`}); lint with the installer`,
+        });
+        return [];
+      }
       return [report(nad, {
         field: 'spec.config.ipam.configuration_path',
         found: typeof path === 'string' ? path : 'not set',

@@ -98,6 +98,17 @@ describe('macvlan with every IPAM the library emits', () => {
     expect(r.result.dns).toEqual({ nameservers: ['192.168.1.1'], domain: 'lan' });
   });
 
+  test('passthru with a host-local range: the plugin takes it, as it does in every mode, and so does the library', () => {
+    for (const mode of [MacvlanMode.PASSTHRU, MacvlanMode.BRIDGE]) {
+      const r = addAndDelete(macvlan({ mode, ipam: range4() }));
+      // host-local goes on from its last reserved address: .200 first, then .201.
+      expect(r.addresses).toEqual([expect.stringMatching(/^192\.168\.1\.20[01]\/24$/)]);
+      const address = r.addresses[0].split('/')[0];
+      expect(r.leases).toContain(address);
+      expect(r.afterDel.leases).not.toContain(address);
+    }
+  });
+
   test('no IPAM: an interface without addresses', () => {
     expect(addAndDelete(macvlan({ ipam: Ipam.none() })).addresses).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // Each rule of src/rules/daemon-config.ts, shown firing on the mistake it exists for.
-import { ApiObject, JsonPatch } from 'cdk8s';
-import { json, patchDaemonConfig, ruleIds, synthErrors, thickChart } from '../_util';
+import { ApiObject, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
+import { MultusConfigLifetime, MultusThick } from '../../src';
+import { json, patchDaemonConfig, ruleIds, synthErrors, tempFile, thickChart } from '../_util';
 import { config, daemonPatch, ids, withMistake } from './_util';
 
 test('daemon-config-mounted: the ConfigMap not where the daemon reads, or not JSON', () => {
@@ -160,4 +161,149 @@ test.each([
   const { code, report } = json([withMistake(edit)]);
   expect(code).toBe(1);
   expect(ruleIds(report)).toContain(rule);
+});
+
+/** A persistent-config chart, with 00-multus.conf in the ConfigMap edited as JSON. */
+function persistent(): { chart: Chart; multus: MultusThick } {
+  return thickChart({ configLifetime: MultusConfigLifetime.PERSISTENT });
+}
+function patchShimConfig(multus: MultusThick, edit: (c: any) => void): void {
+  const c = JSON.parse(multus.multusConfig!);
+  edit(c);
+  ApiObject.of(multus.configMap).addJsonPatch(JsonPatch.replace('/data/00-multus.conf', JSON.stringify(c)));
+}
+/** The index of the config writer among the DaemonSet's init containers. */
+function writerIndex(chart: Chart): number {
+  const spec = Testing.synth(chart).find((o: any) => o.kind === 'DaemonSet').spec.template.spec;
+  return spec.initContainers.findIndex((c: any) => c.name === 'install-multus-config');
+}
+
+test('multus-config-file: a config file path, which makes the v4.3.0 daemon exit at once', () => {
+  const mounted = thickChart();
+  patchDaemonConfig(mounted.multus, (c) => {
+    c.multusConfigFile = '/etc/cni/net.d/multus.d/00-multus.conf';
+  });
+  const errors = synthErrors(mounted.chart);
+  expect(ids(errors)).toEqual(['multus-config-file']);
+  expect(errors[0]).toContain('data["daemon-config.json"].multusConfigFile');
+  expect(errors[0]).toContain('exits 0 at once');
+  expect(errors[0]).toContain('MultusConfigLifetime.PERSISTENT');
+
+  const unmounted = thickChart();
+  patchDaemonConfig(unmounted.multus, (c) => {
+    c.multusConfigFile = '/tmp/multus-conf/00-multus.conf';
+  });
+  expect(synthErrors(unmounted.chart).join('\n')).toContain('/tmp/multus-conf/00-multus.conf lies under no volumeMount of container "kube-multus", so the daemon has nothing to copy');
+
+  // The same on YAML the library did not make.
+  const r = json([withMistake((o) => config(o, (c) => { c.multusConfigFile = '/tmp/70-multus.conf'; }))]);
+  expect(ruleIds(r.report)).toEqual(['multus-config-file']);
+});
+
+describe('persistent-multus-config', () => {
+  test('persistent-multus-config: the library\'s persistent config synthesizes clean, and lints clean as YAML', () => {
+    const { chart } = persistent();
+    expect(synthErrors(chart)).toEqual([]);
+    const file = tempFile('app.yaml', Yaml.stringify(...Testing.synth(chart)));
+    expect(json([file]).report.findings).toEqual([]);
+  });
+
+  test('persistent-multus-config: the shim dials a socket dir the daemon does not listen in', () => {
+    const { chart, multus } = persistent();
+    patchShimConfig(multus, (c) => {
+      c.daemonSocketDir = '/host/run/multus';
+    });
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain('ConfigMap kube-system/multus-daemon-config data["00-multus.conf"].daemonSocketDir');
+    expect(errors[0]).toContain('multus-shim on the host dials /host/run/multus/multus.sock, but the daemon\'s socketDir /host/run/multus is host /run/multus');
+  });
+
+  test('persistent-multus-config: the daemon moved to another socket dir, the file left at the default', () => {
+    const { chart, multus } = persistent();
+    patchDaemonConfig(multus, (c) => {
+      c.socketDir = '/host/run/multus-other';
+      c.daemonSocketDir = '/run/multus-other';
+    });
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain('(the shim\'s default /run/multus)');
+    expect(errors[0]).toContain('Fix: set daemonSocketDir to "/run/multus-other"');
+  });
+
+  test('persistent-multus-config: the config file to copy is not mounted in the init container', () => {
+    const { chart } = persistent();
+    const i = writerIndex(chart);
+    daemonPatch(chart, JsonPatch.replace(`/spec/template/spec/initContainers/${i}/env/0/value`, '/etc/multus/00-multus.conf'));
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain(`initContainers[${i}].env.MULTUS_CONFIG_SOURCE`);
+    expect(errors[0]).toContain('/etc/multus/00-multus.conf lies under no ConfigMap volumeMount of init container "install-multus-config"');
+  });
+
+  test('persistent-multus-config: the ConfigMap volume lacks the file', () => {
+    const { chart } = persistent();
+    const i = writerIndex(chart);
+    daemonPatch(chart, JsonPatch.replace(`/spec/template/spec/initContainers/${i}/env/0/value`, '/etc/cni/net.d/multus.d/10-multus.conf'));
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors.join('\n')).toContain('is not a file of the ConfigMap volume "multus-daemon-config"');
+    expect(errors.join('\n')).toContain('10-multus.conf sorts after the primary network\'s 10-flannel.conflist');
+  });
+
+  test('persistent-multus-config: the file is written somewhere containerd does not read', () => {
+    const { chart } = persistent();
+    const i = writerIndex(chart);
+    daemonPatch(chart, JsonPatch.replace(`/spec/template/spec/initContainers/${i}/env/1/value`, '/host/etc/cni/net.d'));
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain('this dir lies under no hostPath volumeMount, so the file stays in the container');
+    expect(errors[0]).toContain('Fix: set MULTUS_CONFIG_DIR to "/host/var/lib/rancher/k3s/agent/etc/cni/net.d"');
+  });
+
+  test('persistent-multus-config: the daemon\'s own copy in the node\'s config dir, which it deletes at every stop', () => {
+    const { chart, multus } = persistent();
+    patchDaemonConfig(multus, (c) => {
+      c.cniConfigDir = '/host/var/lib/rancher/k3s/agent/etc/cni/net.d';
+    });
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain('data["daemon-config.json"].cniConfigDir');
+    expect(errors[0]).toContain('removes the persistent config the init container wrote');
+  });
+
+  test('persistent-multus-config: the content: thin type, another cniVersion, clusterNetwork not mounted', () => {
+    const { chart, multus } = persistent();
+    patchShimConfig(multus, (c) => {
+      c.type = 'multus';
+      c.cniVersion = '1.0.0';
+      c.clusterNetwork = '/etc/cni/net.d/10-flannel.conflist';
+    });
+    const errors = synthErrors(chart).join('\n');
+    expect(errors).toContain('data["00-multus.conf"].type');
+    expect(errors).toContain('the daemon config\'s cniVersion is 0.3.1');
+    expect(errors).toContain('data["00-multus.conf"].clusterNetwork: the daemon reads the primary network\'s config from clusterNetwork, in its container, at every ADD; nothing is mounted there');
+    expect(errors).toContain('Fix: set clusterNetwork to "/host/var/lib/rancher/k3s/agent/etc/cni/net.d/10-flannel.conflist"');
+  });
+
+  test('persistent-multus-config: the primary network\'s capabilities left out, so hostPort mappings are dropped', () => {
+    const { chart, multus } = persistent();
+    patchShimConfig(multus, (c) => {
+      delete c.capabilities.portMappings;
+    });
+    const errors = synthErrors(chart);
+    expect(ids(errors)).toEqual(['persistent-multus-config']);
+    expect(errors[0]).toContain('data["00-multus.conf"].capabilities');
+    expect(errors[0]).toContain('Fix: add "portMappings": true to capabilities');
+  });
+
+  test('persistent-multus-config: the same mistakes found by lint on YAML', () => {
+    const objects = Testing.synth(persistent().chart);
+    const cm = objects.find((o: any) => o.kind === 'ConfigMap');
+    const c = JSON.parse(cm.data['00-multus.conf']);
+    c.daemonSocketDir = '/var/run/multus-elsewhere';
+    cm.data['00-multus.conf'] = JSON.stringify(c);
+    const r = json([tempFile('app.yaml', Yaml.stringify(...objects))]);
+    expect(ruleIds(r.report)).toEqual(['persistent-multus-config']);
+  });
 });

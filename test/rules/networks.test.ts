@@ -106,9 +106,12 @@ test('plugin-available: plugins named inside other plugins\' configs (flannel\'s
   });
   // k3s's own 10-flannel.conflist: flannel runs bridge with host-local, both bundled.
   expect(json([tempFile('10-flannel.conflist', flannel({ hairpinMode: true, isDefaultGateway: true }))]).report.findings).toEqual([]);
-  // A flannel that delegates to ipvlan: the node fails with 'failed to find plugin "ipvlan"'.
-  const ipvlan = json([tempFile('10-flannel.conflist', flannel({ type: 'ipvlan', master: 'eth0' }))]).report.findings;
+  // A flannel that delegates to ipvlan: on a node with k3s's plugins (and sbr, declared) it fails
+  // with 'failed to find plugin "ipvlan"'. Alone, the file says nothing of the node's plugins.
+  const ipvlanFile = tempFile('10-flannel.conflist', flannel({ type: 'ipvlan', master: 'eth0' }));
+  const ipvlan = json([ipvlanFile, '--node-plugins', 'sbr']).report.findings;
   expect(ipvlan.map((f: any) => [f.ruleId, f.found])).toEqual([['plugin-available', 'ipvlan']]);
+  expect(json([ipvlanFile]).report.notJudged.map((n: any) => [n.ruleId, n.field])).toEqual([['plugin-available', 'spec.config']]);
   // A Multus config whose delegate is a conflist chaining tuning.
   const multus = JSON.stringify({
     cniVersion: '1.0.0',
@@ -116,7 +119,7 @@ test('plugin-available: plugins named inside other plugins\' configs (flannel\'s
     type: 'multus',
     delegates: [{ cniVersion: '1.0.0', name: 'cbr0', plugins: [{ type: 'flannel', delegate: {} }, { type: 'tuning' }] }],
   });
-  expect(json([tempFile('00-multus.conf', multus)]).report.findings.filter((f: any) => f.ruleId === 'plugin-available').map((f: any) => f.found).sort())
+  expect(json([tempFile('00-multus.conf', multus), '--node-plugins', 'sbr']).report.findings.filter((f: any) => f.ruleId === 'plugin-available').map((f: any) => f.found).sort())
     .toEqual(['multus', 'tuning']);
 });
 
@@ -149,6 +152,33 @@ test('network-overlap: a fixed address inside another network\'s range on the sa
   const errors = synthErrors(chart);
   expect(errors).toHaveLength(1);
   expect(errors[0]).toContain('on master eth0, default/fixed hands out 192.168.1.200/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.250 of default/pool');
+});
+
+test('network-overlap: a macvlan and an ipvlan network on one master, and Whereabouts ranges, judged by the lint command', () => {
+  const nadOf = (name: string, config: any) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name, master: 'eth0', ...config }) },
+  });
+  const whereabouts = (range: string, networkName?: string) => ({
+    type: 'whereabouts', range, configuration_path: '/etc/cni/net.d/whereabouts.d/whereabouts.conf', ...(networkName ? { network_name: networkName } : {}),
+  });
+  const overlaps = (...objects: any[]) => json(['--distro', 'standard', '--node-plugins', 'macvlan,ipvlan,static,host-local,whereabouts', '-'],
+    objects.map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'network-overlap').map((f: any) => f.message);
+  // Two plugins, one LAN: compared.
+  expect(overlaps(
+    nadOf('mac', { type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.100', rangeEnd: '192.168.1.150' }]] } }),
+    nadOf('ipv', { type: 'ipvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.120/24' }] } }),
+  )).toEqual([expect.stringContaining('on master eth0, default/ipv hands out 192.168.1.120/24, which overlaps 192.168.1.0/24 192.168.1.100-192.168.1.150 of default/mac')]);
+  // A Whereabouts range over a fixed address of another network.
+  expect(overlaps(
+    nadOf('wa', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }),
+    nadOf('fixed', { type: 'macvlan', ipam: { type: 'static', addresses: [{ address: '192.168.1.7/24' }] } }),
+  )).toHaveLength(1);
+  // Two Whereabouts networks of one pool share its allocations; another network_name is another pool.
+  expect(overlaps(nadOf('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24') }), nadOf('wa2', { type: 'ipvlan', ipam: whereabouts('192.168.1.0/24') }))).toEqual([]);
+  expect(overlaps(nadOf('wa1', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'a') }), nadOf('wa2', { type: 'macvlan', ipam: whereabouts('192.168.1.0/24', 'b') }))).toHaveLength(1);
 });
 
 test('network-overlap: disjoint ranges and addresses on one master pass', () => {

@@ -1,7 +1,7 @@
 // Each rule of src/rules/objects.ts, shown firing on the mistake it exists for and silent on working apps.
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { K3sCniPaths, MultusThick, StandardCniPaths } from '../../src';
-import { json, libraryObjects } from '../_util';
+import { json, libraryObjects, lint, tempFile } from '../_util';
 import { ids } from './_util';
 
 /** The synth errors of a whole app. */
@@ -122,4 +122,81 @@ test('object-name: silent on names the API server accepts, and on the library\'s
     ...libraryObjects(),
   ));
   expect(report.findings.filter((f: any) => f.ruleId === 'object-name')).toEqual([]);
+});
+
+describe('duplicate-key', () => {
+  const daemonSet = [
+    'apiVersion: apps/v1',
+    'kind: DaemonSet',
+    'metadata:',
+    '  name: kube-multus-ds',
+    '  namespace: kube-system',
+    '  labels:',
+    '    app: multus',
+    '    app: multus-thick',
+    'spec:',
+    '  selector: {matchLabels: {app: multus}}',
+    '  template:',
+    '    metadata: {labels: {app: multus}}',
+    '    spec:',
+    '      containers:',
+    '        - name: kube-multus',
+    '          image: ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick',
+    '          image: ghcr.io/k8snetworkplumbingwg/multus-cni:snapshot-thick',
+    '          command: [/usr/src/multus-cni/bin/multus-daemon]',
+    '',
+  ].join('\n');
+
+  test('duplicate-key: a key defined twice in a mapping, in a block and in a container; the last value is the one judged', () => {
+    const file = tempFile('ds.yaml', daemonSet);
+    const { code, report } = json([file, '--distro', 'standard']);
+    expect(code).toBe(1);
+    const dups = report.findings.filter((f: any) => f.ruleId === 'duplicate-key');
+    expect(dups.map((f: any) => [f.field, f.found, f.line, f.column])).toEqual([
+      ['metadata.labels.app', 'defined more than once: metadata.labels.app (lines 7, 8)', 8, 5],
+      ['spec.template.spec.containers[0].image', 'defined more than once: spec.template.spec.containers[0].image (lines 16, 17)', 17, 11],
+    ]);
+    expect(dups[0].message).toContain('kubectl apply -f (sigs.k8s.io/yaml) keeps the last value');
+    // The image judged is the second, moving one, as kubectl would apply it.
+    expect(report.findings.find((f: any) => f.ruleId === 'image-pinned')).toMatchObject({ found: expect.stringContaining('snapshot-thick'), line: 17 });
+    expect(lint([file, '--distro', 'standard']).out).toContain(`${file}:17:11: error duplicate-key: DaemonSet kube-system/kube-multus-ds spec.template.spec.containers[0].image`);
+  });
+
+  test('duplicate-key: in flow mappings, under keys with dots, and in each object of a List; silent on the same keys in different mappings', () => {
+    const list = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a, annotations: {k8s.v1.cni.cncf.io/networks: x, k8s.v1.cni.cncf.io/networks: y}}}',
+      '  - apiVersion: v1',
+      '    kind: ConfigMap',
+      '    metadata: {name: b}',
+      '    data: {a: "1", b: "2"}',
+      '    data: {a: "1"}',
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: "1"}}',
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: d}, data: {a: "1"}}',
+      '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: e}, data: {a: "1", b: "2", a: "3"}}',
+      '',
+    ].join('\n');
+    const { report } = json([tempFile('list.yaml', list)]);
+    expect(report.findings.filter((f: any) => f.ruleId === 'duplicate-key').map((f: any) => [f.name, f.field, f.line])).toEqual([
+      ['a', 'metadata.annotations["k8s.v1.cni.cncf.io/networks"]', 4],
+      ['b', 'data', 9],
+      ['e', 'data.a', 12],
+    ]);
+    expect(json([tempFile('lib.yaml', Yaml.stringify(...libraryObjects()))]).report.findings).toEqual([]);
+  });
+
+  test('duplicate-key: two objects on one line (a List in flow style) each point into their own text', () => {
+    const line = 'items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: "1", a: "2"}}, {apiVersion: v1, kind: ConfigMap, metadata: {name: e}, data: {a: "1"}}]';
+    const { report } = json([tempFile('list.yaml', `apiVersion: v1\nkind: List\n${line}\n`)]);
+    expect(report.findings.map((f: any) => [f.ruleId, f.name, f.line, f.column])).toEqual([['duplicate-key', 'c', 3, line.indexOf('a: "2"') + 1]]);
+  });
+
+  test('duplicate-key: can be suppressed on its object, with a reason', () => {
+    const file = tempFile('ds.yaml', daemonSet.replace('  namespace: kube-system\n', '  namespace: kube-system\n  annotations: {cdk8s-multus.io/ignore: "duplicate-key=generated upstream; the last value is meant"}\n'));
+    const { report } = json([file, '--distro', 'standard']);
+    expect(report.findings.map((f: any) => f.ruleId)).not.toContain('duplicate-key');
+    expect(report.suppressed.map((f: any) => f.ruleId)).toEqual(['duplicate-key', 'duplicate-key']);
+  });
 });
