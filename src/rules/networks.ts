@@ -413,7 +413,8 @@ export const bridgeGateway = defineRule({
     const first = new Map<string, { nad: Obj; gateway: string }>();
     const out: Finding[] = [];
     for (const nad of m.nads) {
-      const config: any = mainPlugin(parsedConfig(nad));
+      const whole: any = parsedConfig(nad);
+      const config: any = mainPlugin(whole);
       if (config?.type !== 'bridge' || !(config.isGateway || config.isDefaultGateway) || config.forceAddress) continue;
       const { gateways } = networkFacts(config);
       const gateway = gateways.find((g) => !g.includes(':'));
@@ -424,7 +425,7 @@ export const bridgeGateway = defineRule({
         first.set(segment, { nad, gateway });
       } else if (seen.gateway !== gateway) {
         out.push(report(nad, {
-          field: 'spec.config.isGateway',
+          field: Array.isArray(whole?.plugins) ? 'spec.config.plugins[0].isGateway' : 'spec.config.isGateway',
           found: `gateway ${gateway} on ${segment}`,
           expected: `gateway ${seen.gateway}, as ${nadKey(seen.nad)} gives it`,
           message: `${nadKey(nad)} and ${nadKey(seen.nad)} both make ${segment} their gateway, with ${gateway} and ${seen.gateway}: ` +

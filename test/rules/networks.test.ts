@@ -228,6 +228,24 @@ test('bridge-gateway: two networks giving one bridge different gateways; one gat
   expect(json(['-'], [a, forced].map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'bridge-gateway')).toEqual([]);
 });
 
+test('bridge-gateway and plugin-config on conflists from the lint command: a chained bridge network is judged by its first plugin', () => {
+  const nadOf = (name: string, plugins: any[]) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name, plugins }) },
+  });
+  const bridge = (third: number) => ({ type: 'bridge', bridge: 'br0', isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `192.168.${third}.0/24` }]] } });
+  const input = [
+    nadOf('a', [bridge(1), { type: 'tuning', sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' } }]),
+    nadOf('b', [bridge(2), { type: 'sbr' }]),
+    nadOf('c', [{ type: 'portmap', capabilities: { portMappings: true } }, bridge(3)]),
+  ];
+  const { report } = json(['--node-plugins', 'tuning,sbr', '-'], input.map((o) => JSON.stringify(o)).join('\n---\n'));
+  const found = report.findings.filter((f: any) => ['bridge-gateway', 'plugin-config'].includes(f.ruleId)).map((f: any) => `${f.ruleId} ${f.name} ${f.field}`).sort();
+  expect(found).toEqual(['bridge-gateway b spec.config.plugins[0].isGateway', 'plugin-config c spec.config.plugins[0].type']);
+});
+
 test('nad-ipam: an invalid CIDR is reported with the form to write', () => {
   const { report } = json(['--node-plugins', 'macvlan', tempFile('nad.json', JSON.stringify({
     apiVersion: 'k8s.cni.cncf.io/v1',
