@@ -6,7 +6,7 @@ set -euo pipefail
 version="${CNI_PLUGINS_VERSION:-v1.9.1}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${CNI_PLUGINS_DIR:-$root/.cache/cni-plugins/$version}"
-plugins=(main/macvlan main/ipvlan main/bridge ipam/static ipam/host-local ipam/dhcp)
+plugins=(main/macvlan main/ipvlan main/bridge main/host-device main/vlan meta/tuning meta/portmap meta/sbr ipam/static ipam/host-local ipam/dhcp)
 
 missing=0
 for p in "${plugins[@]}"; do [ -x "$dest/${p#*/}" ] || missing=1; done

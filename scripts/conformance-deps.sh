@@ -5,11 +5,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/build-cni-plugins.sh"
-# dnsmasq for the DHCP test; ping for the KubeVirt L2 tests; kubectl to read the kubeconfigs the writer produces.
+# dnsmasq for the DHCP test; ping for the KubeVirt L2 tests; kubectl to read the kubeconfigs the writer produces;
+# nft for portmap's port mappings and the bridge plugin's ipMasq.
 packages=()
 command -v dnsmasq >/dev/null || packages+=(dnsmasq-base)
 command -v ping >/dev/null || packages+=(iputils-ping)
 command -v kubectl >/dev/null || packages+=(kubernetes-client)
+command -v nft >/dev/null || packages+=(nftables)
 if [ "${#packages[@]}" -gt 0 ]; then
   start=$(date +%s)
   export DEBIAN_FRONTEND=noninteractive

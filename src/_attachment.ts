@@ -7,6 +7,8 @@ export interface AttachmentRequest {
   readonly mac?: string;
   /** Gateways to make the pod's default route through this interface (`default-route`). */
   readonly defaultRoute?: string[];
+  /** Node ports to forward to the pod on this network (`portMappings`), as Multus passes them to portmap. */
+  readonly portMappings?: { readonly hostPort?: unknown; readonly containerPort?: unknown; readonly protocol?: unknown; readonly hostIP?: unknown }[];
 }
 
 /** What a Job runs unless it waits for a pod to be gone before replacing it. */
@@ -14,7 +16,7 @@ export const JOB_PODS = 'a replacement pod that may start while the old one term
 
 /** What the checks need to know of a network. */
 export interface NetworkFacts {
-  readonly capabilities: { ips?: boolean; mac?: boolean };
+  readonly capabilities: { ips?: boolean; mac?: boolean; portMappings?: boolean };
   /** The subnets its IPAM assigns from (CIDR). */
   readonly subnets: string[];
   readonly ipamType?: string;
@@ -22,6 +24,8 @@ export interface NetworkFacts {
   readonly fixedAddress: boolean;
   /** The gateways its IPAM names (a host-local range's is its first address unless set). */
   readonly gateways: string[];
+  /** Whether a chained tuning plugin gives every pod the same MAC (its `mac`). */
+  readonly fixedMac?: boolean;
 }
 
 /**
@@ -75,6 +79,27 @@ export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts,
     if (parseInt(request.mac.slice(0, 2), 16) % 2 === 1) return `mac ${request.mac} is a multicast address; the first octet must be even`;
     if (!net.capabilities.mac) return 'a mac is requested, but the network does not declare capabilities.mac; set capabilities: { mac: true }';
   }
+  for (const [i, pm] of (request.portMappings ?? []).entries()) {
+    // portmap v1.9.1 parseConfig refuses ports of 0 or less; the packet filters take 1 to 65535 and
+    // the protocols named here, which the plugin writes into its rules as given.
+    for (const key of ['hostPort', 'containerPort'] as const) {
+      const port = pm?.[key];
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return `portMappings[${i}].${key} must be a port from 1 to 65535, got ${JSON.stringify(port)}`;
+    }
+    if (!['tcp', 'udp', 'sctp'].includes(pm.protocol as string)) {
+      return `portMappings[${i}].protocol must be tcp, udp or sctp (lower case: the portmap plugin writes it into its rules as given), got ${JSON.stringify(pm.protocol)}`;
+    }
+    if (pm.hostIP !== undefined) {
+      try {
+        parseIp(`portMappings[${i}].hostIP`, asText(pm.hostIP), false);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+  }
+  if ((request.portMappings ?? []).length > 0 && !net.capabilities.portMappings) {
+    return 'portMappings are requested, but no plugin of the network declares the portMappings capability, so Multus passes them to none and no port is forwarded; chain Chain.portMap() after the network';
+  }
   for (const [i, gw] of (request.defaultRoute ?? []).entries()) {
     let parsed;
     try {
@@ -87,10 +112,13 @@ export function attachmentProblem(request: AttachmentRequest, net: NetworkFacts,
       return `defaultRoute[${i}] ${gw} is outside the network's subnets (${net.subnets.join(', ')}): the pod's default route would point at a gateway this interface cannot reach; name a router inside them`;
     }
   }
-  const fixed = ips.length > 0 || request.mac !== undefined ? 'a requested address or MAC' : net.fixedAddress ? 'the network\'s fixed address' : undefined;
+  const requested = ips.length > 0 || request.mac !== undefined;
+  const fixed = requested ? 'a requested address or MAC' : net.fixedAddress ? 'the network\'s fixed address'
+    : net.fixedMac ? 'the MAC the network\'s chained tuning plugin sets' : undefined;
+  const macOnly = !requested && !net.fixedAddress && net.fixedMac;
   if (fixed && pods !== 1) {
-    return `${fixed} gives every pod the same address, but ${workload} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; ` +
-      'use a workload with exactly one pod (replicas: 1), or a host-local range';
+    return `${fixed} gives every pod the same ${macOnly ? 'MAC' : 'address'}, but ${workload} runs ${typeof pods === 'number' ? `${pods} pods` : pods}; ` +
+      `use a workload with exactly one pod (replicas: 1), or ${macOnly ? 'leave mac out of Chain.tuning' : 'a host-local range'}`;
   }
   if (fixed && surge > 0) {
     return `${fixed} is held by one pod, but ${workload} is a Deployment whose RollingUpdate starts ${surge} new pod${surge === 1 ? '' : 's'} ` +
@@ -138,7 +166,8 @@ export function networkFacts(config: any): NetworkFacts {
       }
     }
   }
-  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress, gateways };
+  const fixedMac = Array.isArray(config?.plugins) && config.plugins.some((p: any) => p?.type === 'tuning' && typeof p.mac === 'string' && p.mac !== '');
+  return { capabilities, subnets, ipamType: ipam?.type, fixedAddress, gateways, ...(fixedMac ? { fixedMac } : {}) };
 }
 
 /** The first address after a subnet's network address: host-local's gateway unless one is set. */

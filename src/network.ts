@@ -5,8 +5,9 @@ import { attachmentProblem, JOB_PODS, networkFacts, rolloutSurge } from './_atta
 import { guardInterface } from './_guard';
 import { parseIp } from './_ip';
 import { AppValidator } from './_validator';
+import { Chain, PortMapping, PortProtocol } from './chain';
 import * as facts from './cni/facts';
-import { attachmentInterfaceProblem, isInterfaceName } from './cni/interfaces';
+import { attachmentInterfaceProblem, isInterfaceName, mtuProblem } from './cni/interfaces';
 import { cniVersionProblem } from './cni/versions';
 import * as nad from './imports/k8s.cni.cncf.io';
 import { Ipam } from './ipam';
@@ -70,6 +71,13 @@ export interface AttachmentOptions {
    */
   readonly defaultRoute?: string[];
   /**
+   * Node ports to forward to the pod's address on this network (Multus passes them to the
+   * network's portmap plugin). The network must chain `Chain.portMap()`. Like a hostPort, a port
+   * serves one pod per node.
+   * @default - none
+   */
+  readonly portMappings?: PortMapping[];
+  /**
    * Add an init container that fails the pod when Multus did not attach this interface (the
    * pod's network-status annotation does not list it within `guardTimeout`), instead of letting it
    * run on the primary network alone, which happens to pods created while the Multus daemon
@@ -119,6 +127,12 @@ export interface CniNetworkOptions {
    * @default - none
    */
   readonly dns?: CniDns;
+  /**
+   * Plugins chained after the network's own (`Chain.tuning`, `Chain.portMap`, `Chain.sbr`): the
+   * config is then a conflist, `plugins: [the network's plugin, ...chain]`.
+   * @default - no chain: a single plugin config
+   */
+  readonly chain?: Chain[];
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -133,8 +147,9 @@ export function _checkInterfaceName(field: string, value: string): void {
 
 /**
  * A secondary network: a NetworkAttachmentDefinition (the typed class of `nad`) holding one CNI
- * plugin's config. Subclasses give the plugin type and its keys; the config JSON always has the
- * key order cniVersion, name, type, the plugin's keys, capabilities, ipam.
+ * plugin's config, or, with a `chain`, a conflist of that plugin and the chained ones. Subclasses
+ * give the plugin type and its keys; the config JSON always has the key order cniVersion, name,
+ * type, the plugin's keys, capabilities, dns, ipam (in a conflist: cniVersion, name, plugins).
  */
 export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
   /**
@@ -158,6 +173,8 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
   public readonly dns?: CniDns;
   /** The plugin type (`macvlan`, `ipvlan`, ...). */
   public readonly pluginType: string;
+  /** The plugins chained after this network's own, in order. */
+  public readonly chain: Chain[];
 
   protected constructor(scope: Construct, id: string, pluginType: string, options: CniNetworkOptions) {
     const kind = new.target.name;
@@ -171,6 +188,16 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     const versionProblem = cniVersionProblem(cniVersion);
     if (versionProblem) throw new Error(`${kind}: ${versionProblem}`);
     for (const [i, server] of (options.dns?.nameservers ?? []).entries()) parseIp(`${kind}: dns.nameservers[${i}]`, server, false);
+    const chain = [...options.chain ?? []];
+    for (const [i, link] of chain.entries()) {
+      if (!(link instanceof Chain)) throw new Error(`${kind}: chain[${i}] is not a Chain; build it with Chain.tuning, Chain.portMap or Chain.sbr`);
+      // sbr v1.9.1 cmdAdd: "No IP addresses supplied on interface" when the previous result has none.
+      if (link._needs.needsAddresses && (options.ipam ?? Ipam.none()).type === undefined) {
+        throw new Error(`${kind}: chain[${i}] (${link.pluginType}) routes by the interface's addresses, and ipam none assigns none: its ADD fails with "No IP addresses supplied"; give the network an IPAM or leave ${link.pluginType} out`);
+      }
+      const mtu = mtuProblem(link._needs.mtu, options.ipam?.subnets ?? []);
+      if (mtu) throw new Error(`${kind}: chain[${i}] (${link.pluginType}): ${mtu}`);
+    }
     // The config is produced at synth: subclasses set their fields after this constructor returns.
     const self: { network?: CniNetwork } = {};
     super(scope, id, {
@@ -184,6 +211,7 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     this.ipam = options.ipam ?? Ipam.none();
     this.capabilities = { ...options.capabilities };
     this.dns = options.dns;
+    this.chain = chain;
     // Its chart, written on its own, judges and serializes once (see AppValidator).
     AppValidator.of(this);
   }
@@ -205,8 +233,14 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     }
     const ips = options.ips ?? [];
     // The same facts the attachment rule reads off a manifest, from this network's own config.
-    const network = networkFacts({ capabilities: this.capabilities, ipam: this.ipam._configObject() });
-    const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute },
+    const network = networkFacts(this._configObject());
+    const portMappings = (options.portMappings ?? []).map((pm) => ({
+      hostPort: pm.hostPort,
+      containerPort: pm.containerPort,
+      protocol: pm.protocol ?? PortProtocol.TCP,
+      ...(pm.hostIp !== undefined ? { hostIP: pm.hostIp } : {}),
+    }));
+    const problem = attachmentProblem({ ips, mac: options.mac, defaultRoute: options.defaultRoute, portMappings },
       { ...network, fixedAddress: this.ipam.type === 'static' }, podCount(target), target.node.id, surgeOf(target));
     if (problem) throw new Error(`${where()}: ${problem}`);
     entries.push({
@@ -216,6 +250,7 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
       ...(ips.length ? { ips } : {}),
       ...(options.mac ? { mac: options.mac } : {}),
       ...(options.defaultRoute?.length ? { 'default-route': options.defaultRoute } : {}),
+      ...(portMappings.length ? { portMappings } : {}),
     });
     const metadata = target instanceof kplus.Workload ? target.podMetadata : target.metadata;
     metadata.addAnnotation(facts.NETWORKS_ANNOTATION, JSON.stringify(entries));
@@ -236,15 +271,16 @@ export abstract class CniNetwork extends nad.NetworkAttachmentDefinition {
     if (this.capabilities.ips) caps.ips = true;
     if (this.capabilities.mac) caps.mac = true;
     const ipam = this.ipam._configObject();
-    return {
-      cniVersion: this.cniVersion,
-      name: this.name,
+    const plugin = {
       type: this.pluginType,
       ...this.pluginConfig(),
       ...(Object.keys(caps).length ? { capabilities: caps } : {}),
       ...(this.dns ? { dns: this.dns } : {}),
       ...(ipam ? { ipam } : {}),
     };
+    const head = { cniVersion: this.cniVersion, name: this.name };
+    // A conflist's name and cniVersion are its own; libcni gives them to each plugin it runs.
+    return this.chain.length === 0 ? { ...head, ...plugin } : { ...head, plugins: [plugin, ...this.chain.map((c) => c._configObject())] };
   }
 
   /** The plugin's own keys, in the order they are written. */

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  BridgeNetwork, CniNetwork, DhcpDaemon, Ipam, IpvlanMode, IpvlanNetwork, KubeVirt, KubeVirtBinding, MacvlanMode, MacvlanNetwork,
-  MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusThick,
+  BridgeNetwork, Chain, CniNetwork, DhcpDaemon, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, K3sLayout, KubeVirt, KubeVirtBinding,
+  MacvlanMode, MacvlanNetwork, MacvtapDevicePlugin, MacvtapMode, MacvtapNetwork, MultusRules, MultusThick, PortMapBackend, PortProtocol, VlanNetwork,
 } from '../src';
 import { schemaErrors } from './_schema';
 import { lanIpam, objectOf, synthErrors } from './_util';
@@ -261,6 +261,151 @@ describe('BridgeNetwork', () => {
     expect(() => new BridgeNetwork(chart, 'E', { mtu: 20 })).toThrow(/mtu must be an integer from 68/);
     expect(() => new BridgeNetwork(chart, 'F', { isGateway: true })).toThrow('BridgeNetwork: isGateway needs an IPAM with a subnet');
     expect(() => new BridgeNetwork(chart, 'G', { ipMasq: true, ipam: Ipam.dhcp() })).toThrow(/ipMasq needs an IPAM with a subnet .* got ipam dhcp/);
+  });
+});
+
+describe('chains', () => {
+  test('a chain makes the config a conflist: the network\'s plugin first, then the chained ones in order', () => {
+    const net = new MacvlanNetwork(Testing.chart(), 'Lan', {
+      master: 'eth0',
+      ipam: lanIpam(),
+      capabilities: { ips: true },
+      chain: [
+        Chain.tuning({ sysctls: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, mac: '02:00:00:00:00:01', promiscuous: true, mtu: 1400 }),
+        Chain.portMap({ backend: PortMapBackend.NFTABLES, snat: false }),
+        Chain.sbr({ table: 100 }),
+      ],
+    });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'plugins']);
+    expect(net.config.plugins).toEqual([
+      { type: 'macvlan', master: 'eth0', mode: 'bridge', capabilities: { ips: true }, ipam: lanIpam()._configObject() },
+      { type: 'tuning', sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, mac: '02:00:00:00:00:01', promisc: true, mtu: 1400 },
+      { type: 'portmap', backend: 'nftables', snat: false, capabilities: { portMappings: true } },
+      { type: 'sbr', table: 100 },
+    ]);
+    // The defaults write nothing but the plugin type (and portmap's capability).
+    expect(new BridgeNetwork(Testing.chart(), 'Br', { chain: [Chain.portMap(), Chain.sbr()], ipam: lanIpam() }).config.plugins.slice(1))
+      .toEqual([{ type: 'portmap', capabilities: { portMappings: true } }, { type: 'sbr' }]);
+    // No chain: a single plugin config, as before.
+    expect(new MacvlanNetwork(Testing.chart(), 'Plain', { master: 'eth0' }).config).toEqual({ cniVersion: '1.0.0', name: 'plain', type: 'macvlan', master: 'eth0', mode: 'bridge' });
+  });
+
+  test('attachTo writes portMappings for a network that chains portmap (protocol tcp unless given), and refuses them elsewhere or out of range', () => {
+    const chart = Testing.chart();
+    const mapped = new BridgeNetwork(chart, 'Mapped', { ipam: lanIpam(), chain: [Chain.portMap()] });
+    const plain = new BridgeNetwork(chart, 'Plain', { bridge: 'br1', ipam: Ipam.hostLocal({ ranges: [{ subnet: '10.9.0.0/24' }] }) });
+    const web = new kplus.Deployment(chart, 'Web', { replicas: 1, strategy: kplus.DeploymentStrategy.recreate(), containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+    mapped.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }, { hostPort: 5353, containerPort: 53, protocol: PortProtocol.UDP, hostIp: '192.168.1.10' }] });
+    const annotation = JSON.parse(objectOf(Testing.synth(chart), 'Deployment').spec.template.metadata.annotations['k8s.v1.cni.cncf.io/networks']);
+    expect(annotation).toEqual([{
+      name: 'mapped',
+      namespace: 'default',
+      interface: 'net1',
+      portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, { hostPort: 5353, containerPort: 53, protocol: 'udp', hostIP: '192.168.1.10' }],
+    }]);
+    expect(() => plain.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }] }))
+      .toThrow(/portMappings are requested, but no plugin of the network declares the portMappings capability, .* chain Chain.portMap\(\)/);
+    expect(() => mapped.attachTo(web, { interface: 'net9', portMappings: [{ hostPort: 0, containerPort: 80 }] })).toThrow('portMappings[0].hostPort must be a port from 1 to 65535, got 0');
+    expect(() => mapped.attachTo(web, { interface: 'net9', portMappings: [{ hostPort: 80, containerPort: 80, hostIp: '300.1.1.1' }] })).toThrow(/portMappings\[0\].hostIP/);
+  });
+
+  test('the chained plugins k3s lacks (tuning, sbr) are installed; portmap is bundled', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lanIpam(), chain: [Chain.tuning({ promiscuous: true }), Chain.portMap(), Chain.sbr()] });
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'macvlan sbr static tuning' });
+    expect(MultusRules.check(objects.map((manifest) => ({ manifest })), new K3sLayout()).filter((f) => f.ruleId === 'plugin-available')).toEqual([]);
+  });
+
+  test('a chained plugin nobody installs: plugin-available names it in the conflist', () => {
+    const chart = Testing.chart();
+    new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: lanIpam(), chain: [Chain.sbr()] });
+    const findings = MultusRules.check(Testing.synth(chart).map((manifest) => ({ manifest })), new K3sLayout()).filter((f) => f.ruleId === 'plugin-available');
+    expect(findings.map((f) => f.found).sort()).toEqual(['macvlan', 'sbr', 'static']);
+  });
+
+  test('overlap, gateway and attachment rules read the conflist\'s first plugin', () => {
+    const chart = Testing.chart();
+    new MacvlanNetwork(chart, 'A', { master: 'eth0', ipam: lanIpam(), chain: [Chain.tuning({ promiscuous: true })] });
+    new MacvlanNetwork(chart, 'B', { master: 'eth0', ipam: lanIpam(), chain: [Chain.sbr()] });
+    expect(synthErrors(chart).filter((e) => e.includes('network-overlap'))).toHaveLength(1);
+  });
+
+  test('fails on what the plugins refuse: a sysctl outside net, a multicast or malformed MAC, an MTU out of range, sbr without addresses, a reserved table', () => {
+    expect(() => Chain.tuning({ sysctls: { 'kernel.hostname': 'x' } })).toThrow('Chain.tuning: sysctls key "kernel.hostname" is not a network sysctl');
+    expect(() => Chain.tuning({ sysctls: { 'net.ipv4..x': '1' } })).toThrow(/not a network sysctl/);
+    expect(() => Chain.tuning({ mac: '03:00:00:00:00:01' })).toThrow(/03:00:00:00:00:01 is a multicast address/);
+    expect(() => Chain.tuning({ mac: '00:00:00:00:00:00' })).toThrow(/the zero address/);
+    expect(() => Chain.tuning({ mac: '0200.0000.0001' })).toThrow(/is not a MAC address; write six octets/);
+    expect(() => Chain.tuning({ mtu: 50 })).toThrow(/mtu must be an integer from 68/);
+    expect(() => Chain.tuning({})).toThrow('Chain.tuning: nothing to tune');
+    expect(() => Chain.sbr({ table: 254 })).toThrow('Chain.sbr: table 254 is the kernel\'s main table');
+    expect(() => Chain.sbr({ table: 0 })).toThrow(/table must be a routing table id from 1/);
+    expect(() => new MacvlanNetwork(Testing.chart(), 'N', { master: 'eth0', chain: [Chain.sbr()] })).toThrow(/MacvlanNetwork: chain\[0\] \(sbr\) routes by the interface's addresses/);
+    expect(() => new MacvlanNetwork(Testing.chart(), 'V6', { master: 'eth0', ipam: Ipam.fixedAddress('fd00::5/64'), chain: [Chain.tuning({ mtu: 1200 })] }))
+      .toThrow(/chain\[0\] \(tuning\): mtu 1200 is below 1280/);
+    // The same chain entries pass on a network they suit.
+    expect(() => new MacvlanNetwork(Testing.chart(), 'Ok', { master: 'eth0', ipam: Ipam.dhcp(), chain: [Chain.sbr(), Chain.tuning({ mtu: 1200 })] })).not.toThrow();
+  });
+});
+
+describe('HostDeviceNetwork', () => {
+  test('writes the one key that names the device, with IPAM as the others; the plugin is installed on k3s', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const net = new HostDeviceNetwork(chart, 'Nic', { device: 'enp3s0', ipam: lanIpam() });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'type', 'device', 'ipam']);
+    expect(new HostDeviceNetwork(chart, 'ByMac', { hardwareAddress: '02:00:00:00:0d:01' }).config).toEqual({ cniVersion: '1.0.0', name: 'bymac', type: 'host-device', hwaddr: '02:00:00:00:0d:01' });
+    expect(new HostDeviceNetwork(chart, 'ByPath', { kernelPath: '/sys/devices/pci0000:00/0000:00:1f.6' }).config.kernelpath).toBe('/sys/devices/pci0000:00/0000:00:1f.6');
+    expect(new HostDeviceNetwork(chart, 'ByPci', { pciBusId: '0000:00:1f.6' }).config.pciBusID).toBe('0000:00:1f.6');
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'host-device static' });
+  });
+
+  test('fails unless the device is named exactly once and well, and on a MAC it cannot honour', () => {
+    const chart = Testing.chart();
+    expect(() => new HostDeviceNetwork(chart, 'A', {})).toThrow(/exactly one way .* got none/);
+    expect(() => new HostDeviceNetwork(chart, 'B', { device: 'eth1', pciBusId: '0000:00:1f.6' })).toThrow(/got device and pciBusId/);
+    expect(() => new HostDeviceNetwork(chart, 'C', { device: 'a/b' })).toThrow(/device: "a\/b" is not a Linux interface name/);
+    expect(() => new HostDeviceNetwork(chart, 'D', { pciBusId: '00:1f.6' })).toThrow(/pciBusId "00:1f.6" is not a PCI address; write domain:bus:device.function/);
+    expect(() => new HostDeviceNetwork(chart, 'E', { kernelPath: '/sys/devices/../class/net' })).toThrow(/kernelPath .* without ".."/);
+    expect(() => new HostDeviceNetwork(chart, 'F', { hardwareAddress: '01:00:5e:00:00:01' })).toThrow(/multicast/);
+    expect(() => new HostDeviceNetwork(chart, 'G', { device: 'eth1', capabilities: { mac: true } })).toThrow(/capabilities.mac cannot be honoured/);
+  });
+});
+
+describe('VlanNetwork', () => {
+  test('writes master, vlanId, mtu, linkInContainer in that order; the plugin is installed on k3s', () => {
+    const chart = Testing.chart();
+    new MultusThick(chart, 'Multus');
+    const net = new VlanNetwork(chart, 'V100', { master: 'eth0', vlanId: 100, mtu: 1400, linkInContainer: true, ipam: lanIpam() });
+    expect(Object.keys(net.config)).toEqual(['cniVersion', 'name', 'type', 'master', 'vlanId', 'mtu', 'linkInContainer', 'ipam']);
+    expect(new VlanNetwork(Testing.chart(), 'V200', { master: 'bond0', vlanId: 200, ipam: Ipam.dhcp() }).config)
+      .toEqual({ cniVersion: '1.0.0', name: 'v200', type: 'vlan', master: 'bond0', vlanId: 200, ipam: { type: 'dhcp' } });
+    const objects = Testing.synth(chart);
+    expect(objectOf(objects, 'DaemonSet').spec.template.spec.initContainers[1].env).toContainEqual({ name: 'CNI_PLUGINS', value: 'static vlan' });
+  });
+
+  test('fails on a VLAN id out of range, a bad master or MTU, and without IPAM', () => {
+    const chart = Testing.chart();
+    const ipam = lanIpam();
+    expect(() => new VlanNetwork(chart, 'A', { master: 'eth0', vlanId: 0, ipam })).toThrow('VlanNetwork: vlanId must be a VLAN id from 1 to 4094, got 0');
+    expect(() => new VlanNetwork(chart, 'B', { master: 'eth0', vlanId: 4095, ipam })).toThrow(/got 4095/);
+    expect(() => new VlanNetwork(chart, 'C', { master: 'eth0', vlanId: 1.5, ipam })).toThrow(/got 1.5/);
+    expect(() => new VlanNetwork(chart, 'D', { master: 'eth 0', vlanId: 10, ipam })).toThrow(/master: "eth 0" is not a Linux interface name/);
+    expect(() => new VlanNetwork(chart, 'E', { master: 'eth0', vlanId: 10, mtu: 20, ipam })).toThrow(/mtu must be an integer from 68/);
+    expect(() => new VlanNetwork(chart, 'F', { master: 'eth0', vlanId: 10 })).toThrow(/ipam none would fail every ADD: the vlan plugin always runs an IPAM plugin/);
+    expect(() => new VlanNetwork(chart, 'G', { master: 'eth0', vlanId: 10, mtu: 1200, ipam: Ipam.fixedAddress('fd00::5/64') })).toThrow(/below 1280/);
+  });
+
+  test('networks on one master overlap only within one VLAN', () => {
+    const chart = Testing.chart();
+    new VlanNetwork(chart, 'A', { master: 'eth0', vlanId: 10, ipam: lanIpam() });
+    new VlanNetwork(chart, 'B', { master: 'eth0', vlanId: 20, ipam: lanIpam() });
+    expect(synthErrors(chart)).toEqual([]);
+    new VlanNetwork(chart, 'C', { master: 'eth0', vlanId: 10, ipam: lanIpam() });
+    expect(synthErrors(chart).filter((e) => e.includes('network-overlap'))).toHaveLength(1);
   });
 });
 

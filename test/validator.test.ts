@@ -136,7 +136,7 @@ describe('an app with networks and no layout (Multus deployed elsewhere)', () =>
     expect(MultusRules.all.filter((r) => r.layoutIndependent).map((r) => r.id).sort())
       .toEqual([
         'attachment', 'bridge-gateway', 'doctor-root', 'duplicate-key', 'image-pinned', 'kubevirt-networks', 'macvtap-resource', 'nad-config', 'nad-crd',
-        'nad-ipam', 'network-name-unique', 'network-overlap', 'object-name', 'object-unique', 'suppression-valid',
+        'nad-ipam', 'network-name-unique', 'network-overlap', 'object-name', 'object-unique', 'plugin-config', 'suppression-valid',
       ]);
   });
 });

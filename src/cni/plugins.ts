@@ -31,11 +31,27 @@ function collectPluginTypes(config: any, out: string[], depth: number): void {
 }
 
 /**
+ * The plugin of a config that makes the interface and runs the IPAM: the config itself, or the
+ * first plugin of a conflist (the ones after it are chained: tuning, portmap, sbr and the like).
+ */
+export function mainPlugin(config: any): any {
+  return Array.isArray(config?.plugins) ? config.plugins[0] : config;
+}
+
+/**
  * The layer-2 segment a plugin config puts its interfaces on, as words: the bridge for the bridge
  * plugin (its default is cni0), the master NIC for plugins that hang off one (macvlan, ipvlan;
- * the default-route interface when none is named). Networks on one segment share its addresses.
+ * the default-route interface when none is named), the VLAN on a master for vlan, the moved device
+ * for host-device. Networks on one segment share its addresses.
  */
 export function segmentOf(config: any): string {
+  config = mainPlugin(config);
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  if (config?.type === 'host-device') {
+    const device = text(config.device) ?? text(config.hwaddr) ?? text(config.kernelpath) ?? text(config.pciBusID) ?? '(none named)';
+    return `device ${device}`;
+  }
+  if (config?.type === 'vlan') return `master ${text(config.master) ?? '(none named)'} vlan ${config.vlanId ?? 0}`;
   if (config?.type === 'bridge') return `bridge ${typeof config.bridge === 'string' && config.bridge !== '' ? config.bridge : 'cni0'}`;
   return `master ${typeof config?.master === 'string' ? config.master : '(default-route interface)'}`;
 }

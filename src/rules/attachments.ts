@@ -27,7 +27,7 @@ function manifestPods(o: Obj): number | string {
 }
 
 /** The entries of a networks annotation: JSON list, or `a,ns/b,c@ifname`; a string when it does not parse. */
-function networkEntries(value: string): { 'name'?: unknown; 'namespace'?: unknown; 'interface'?: unknown; 'ips'?: unknown; 'mac'?: unknown; 'default-route'?: unknown }[] | string {
+function networkEntries(value: string): { 'name'?: unknown; 'namespace'?: unknown; 'interface'?: unknown; 'ips'?: unknown; 'mac'?: unknown; 'default-route'?: unknown; 'portMappings'?: unknown }[] | string {
   const text = value.trim();
   if (text.startsWith('[')) {
     try {
@@ -97,6 +97,7 @@ export const attachment = defineRule({
           ips: Array.isArray(e.ips) ? e.ips.map(asText) : undefined,
           mac: typeof e.mac === 'string' ? e.mac : undefined,
           defaultRoute: Array.isArray(e['default-route']) ? e['default-route'].map(asText) : undefined,
+          portMappings: e.portMappings === undefined ? undefined : asArray(e.portMappings),
         },
         netFacts, manifestPods(o), `${o.kind} ${o.name}`,
         o.kind === 'Deployment' && typeof manifestPods(o) === 'number' ? rolloutSurge(o.manifest.spec?.strategy, manifestPods(o) as number) : 0);

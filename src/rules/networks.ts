@@ -2,8 +2,9 @@
 import { networkFacts } from '../_attachment';
 import { parseIp } from '../_ip';
 import { asArray, asText } from '../_json';
+import { CHAINED_ONLY, macProblem, sysctlKeyProblem } from '../cni/chain';
 import { IPV6_MIN_MTU, isInterfaceName, MIN_MTU, mtuProblem, mtuRangeProblem } from '../cni/interfaces';
-import { pluginTypes, segmentOf } from '../cni/plugins';
+import { mainPlugin, pluginTypes, segmentOf } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
@@ -12,6 +13,7 @@ import { Obj, truncate } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
 import { MACVTAP_CNI_TYPE, MACVTAP_CONFIG_ENV, MACVTAP_RESOURCE_PREFIX, RESOURCE_NAME_ANNOTATION } from '../cni/macvtap';
+import { vlanIdProblem } from '../cni/vlan';
 
 export const nadCrd = defineRule({
   id: 'nad-crd',
@@ -222,7 +224,7 @@ export const networkOverlap = defineRule({
     // One sweep per segment (master or bridge) and family over intervals sorted by start: O(n log n).
     const groups = new Map<string, { nad: Obj; family: number; start: bigint; end: bigint; text: string; pool?: string }[]>();
     for (const nad of m.nads) {
-      const config = parsedConfig(nad);
+      const config = mainPlugin(parsedConfig(nad));
       if (!config) continue;
       const segment = segmentOf(config);
       for (const iv of addressIntervals(config)) {
@@ -342,6 +344,63 @@ export const macvtapResource = defineRule({
   },
 });
 
+export const pluginConfig = defineRule({
+  id: 'plugin-config',
+  severity: Severity.ERROR,
+  layoutIndependent: true,
+  summary: 'The keys of the vlan, host-device, tuning and sbr plugins are ones the plugins take, and chained-only plugins (tuning, portmap, sbr) come after a plugin that makes the interface.',
+  catches: 'an ADD failing on the plugin\'s own config check: `invalid VLAN ID`, `specify either "device", "hwaddr", "kernelpath" or "pciBusID"`, `invalid net sysctl key`, `No IP addresses supplied`, `must be called as chained plugin`.',
+  // Each check is the plugin's own (containernetworking/plugins v1.9.1): vlan.go loadConf,
+  // host-device.go loadConf and getLink, tuning.go getSysctlFilename, sbr cmdAdd, and the
+  // prevResult every meta plugin requires.
+  check: (m, report) => m.nads.flatMap((nad) => {
+    const config = parsedConfig(nad);
+    if (!config) return [];
+    const list = Array.isArray(config.plugins);
+    const plugins: any[] = list ? config.plugins : [config];
+    const out: Finding[] = [];
+    plugins.forEach((p, i) => {
+      const at = list ? `spec.config.plugins[${i}]` : 'spec.config';
+      const bad = (key: string, found: unknown, expected: string, message: string, fix: string) => out.push(report(nad, {
+        field: key ? `${at}.${key}` : at, found: asText(found), expected, message, fix,
+      }));
+      if (p?.type === 'vlan') {
+        if (typeof p.master !== 'string' || p.master === '') bad('master', p.master ?? 'absent', 'the node NIC that carries the VLAN', 'the vlan plugin has no default master: ADD fails with \'"master" field is required\'', 'set master to the trunk NIC, such as eth0');
+        const problem = vlanIdProblem(p.vlanId);
+        if (problem) bad('vlanId', p.vlanId ?? 'absent', 'a VLAN id from 1 to 4094', problem, 'set vlanId to the VLAN\'s id, 1 to 4094');
+      }
+      if (p?.type === 'host-device') {
+        const named = ['device', 'hwaddr', 'kernelpath', 'pciBusID'].filter((k) => typeof p[k] === 'string' && p[k] !== '');
+        if (named.length === 0) {
+          bad('', 'no device, hwaddr, kernelpath or pciBusID', 'exactly one of them', 'the host-device plugin fails the ADD: specify either "device", "hwaddr", "kernelpath" or "pciBusID"', 'name the device to move, such as "device": "enp3s0"');
+        }
+        if (typeof p.kernelpath === 'string' && p.kernelpath !== '' && !p.kernelpath.startsWith('/sys/devices/')) {
+          bad('kernelpath', p.kernelpath, 'an absolute path under /sys/devices/', 'the host-device plugin fails the ADD: the kernel device path must be absolute and begin with /sys/devices/', 'give the device\'s path under /sys/devices/ (readlink -f /sys/class/net/<nic>/device)');
+        }
+        const macIssue = typeof p.hwaddr === 'string' && p.hwaddr !== '' ? macProblem(p.hwaddr) : undefined;
+        if (macIssue) bad('hwaddr', p.hwaddr, 'the device\'s MAC address', `hwaddr ${macIssue}`, 'write the device\'s MAC as six octets');
+      }
+      if (p?.type === 'tuning') {
+        const sysctl = typeof p.sysctl === 'object' && p.sysctl !== null ? p.sysctl : {};
+        for (const key of Object.keys(sysctl)) {
+          const problem = sysctlKeyProblem(key);
+          if (problem) bad(`sysctl["${key}"]`, key, 'a sysctl under net.', problem, 'write only net.* sysctls, such as net.ipv4.conf.IFNAME.arp_filter');
+        }
+        const macIssue = typeof p.mac === 'string' ? macProblem(p.mac) : undefined;
+        if (macIssue) bad('mac', p.mac, 'a unicast MAC address', `mac ${macIssue}`, 'give a unicast MAC such as 02:00:00:00:00:01, or leave mac out');
+      }
+      if (CHAINED_ONLY.includes(p?.type) && i === 0) {
+        bad('type', p.type, 'a plugin that makes the interface first (macvlan, bridge, ...), this one after it', `${p.type} only changes what an earlier plugin of a conflist made, and fails the ADD without one ("must be called as chained plugin" or "Required prevResult missing")`,
+          `put ${p.type} after the network's own plugin in "plugins"`);
+      }
+      if (p?.type === 'sbr' && i > 0 && !(typeof plugins[0]?.ipam?.type === 'string' && plugins[0].ipam.type !== '')) {
+        bad('type', 'sbr', 'a network plugin with an IPAM before it', 'sbr routes by the interface\'s addresses, and the network assigns none: ADD fails with "No IP addresses supplied on interface"', 'give the network\'s plugin an ipam, or remove sbr');
+      }
+    });
+    return out;
+  }),
+});
+
 export const bridgeGateway = defineRule({
   id: 'bridge-gateway',
   severity: Severity.ERROR,
@@ -354,7 +413,8 @@ export const bridgeGateway = defineRule({
     const first = new Map<string, { nad: Obj; gateway: string }>();
     const out: Finding[] = [];
     for (const nad of m.nads) {
-      const config: any = parsedConfig(nad);
+      const whole: any = parsedConfig(nad);
+      const config: any = mainPlugin(whole);
       if (config?.type !== 'bridge' || !(config.isGateway || config.isDefaultGateway) || config.forceAddress) continue;
       const { gateways } = networkFacts(config);
       const gateway = gateways.find((g) => !g.includes(':'));
@@ -365,7 +425,7 @@ export const bridgeGateway = defineRule({
         first.set(segment, { nad, gateway });
       } else if (seen.gateway !== gateway) {
         out.push(report(nad, {
-          field: 'spec.config.isGateway',
+          field: Array.isArray(whole?.plugins) ? 'spec.config.plugins[0].isGateway' : 'spec.config.isGateway',
           found: `gateway ${gateway} on ${segment}`,
           expected: `gateway ${seen.gateway}, as ${nadKey(seen.nad)} gives it`,
           message: `${nadKey(nad)} and ${nadKey(seen.nad)} both make ${segment} their gateway, with ${gateway} and ${seen.gateway}: ` +

@@ -32,15 +32,17 @@ export interface PluginRun {
 export interface Request {
   readonly ips?: string[];
   readonly mac?: string;
+  /** Port mappings, passed as runtime config to a plugin that declares the portMappings capability. */
+  readonly portMappings?: { hostPort: number; containerPort: number; protocol: string }[];
 }
 
-/** Whether the kernel can create a link of a type (tried in a throwaway namespace). */
-export function kernelSupports(type: string): boolean {
+/** Whether the kernel can create a link of a type, with these type arguments (tried in a throwaway namespace). */
+export function kernelSupports(type: string, ...typeArgs: string[]): boolean {
   const ns = `cm${process.pid}probe`;
   spawnSync('ip', ['netns', 'add', ns]);
   try {
     spawnSync('ip', ['-n', ns, 'link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
-    return spawnSync('ip', ['-n', ns, 'link', 'add', 'link', 'p0', 'name', 'probe0', 'type', type]).status === 0;
+    return spawnSync('ip', ['-n', ns, 'link', 'add', 'link', 'p0', 'name', 'probe0', 'type', type, ...typeArgs]).status === 0;
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
   }
@@ -75,6 +77,8 @@ export class Lab {
   public readonly dataDir: string;
   private readonly pods: string[] = [];
   private readonly processes: ChildProcess[] = [];
+  /** The result each conflist's ADD ended with, by list, pod and interface, for its DEL and CHECK. */
+  private readonly results = new Map<string, any>();
 
   constructor(public readonly bin: string) {
     if (process.getuid?.() !== 0) throw new Error('the conformance suite creates network namespaces and must run as root');
@@ -139,11 +143,40 @@ export class Lab {
    * lease dir is moved into the lab, so that the machine's /var/lib/cni stays untouched.
    */
   public run(command: 'ADD' | 'DEL' | 'CHECK', nadConfig: any, pod: string, request: Request = {}, ifname = 'net1'): PluginRun {
+    if (!Array.isArray(nadConfig.plugins)) return this.exec(command, nadConfig, pod, request, ifname);
+    return this.runList(command, nadConfig, pod, request, ifname);
+  }
+
+  /**
+   * Runs a conflist as libcni does: ADD runs the plugins in order, each given the previous one's
+   * result as prevResult; DEL runs them in reverse and CHECK in order, each given the result the ADD
+   * ended with. The list's name and cniVersion are put into each plugin's config.
+   */
+  private runList(command: 'ADD' | 'DEL' | 'CHECK', list: any, pod: string, request: Request, ifname: string): PluginRun {
+    const key = `${list.name}|${pod}|${ifname}`;
+    const plugins: any[] = command === 'DEL' ? [...list.plugins].reverse() : list.plugins;
+    let prev = command === 'ADD' ? undefined : this.results.get(key);
+    let last: PluginRun = { code: 0, stdout: '', stderr: '' };
+    for (const p of plugins) {
+      const config = { cniVersion: list.cniVersion, name: list.name, ...p, ...(prev ? { prevResult: prev } : {}) };
+      last = this.exec(command, config, pod, request, ifname);
+      if (last.code !== 0) return last;
+      if (command === 'ADD') prev = last.result;
+    }
+    if (command === 'ADD') this.results.set(key, prev);
+    if (command === 'DEL') this.results.delete(key);
+    return last;
+  }
+
+  private exec(command: 'ADD' | 'DEL' | 'CHECK', nadConfig: any, pod: string, request: Request, ifname: string): PluginRun {
     const config = JSON.parse(JSON.stringify(nadConfig));
     if (config.ipam?.type === 'host-local') config.ipam.dataDir = this.dataDir;
+    // tuning keeps what it changed, to restore it on DEL, under /run/cni/tuning unless told otherwise.
+    if (config.type === 'tuning') config.dataDir = path.join(this.dataDir, 'tuning');
     const runtimeConfig: any = {};
     if (request.ips && config.capabilities?.ips) runtimeConfig.ips = request.ips;
     if (request.mac && config.capabilities?.mac) runtimeConfig.mac = request.mac;
+    if (request.portMappings && config.capabilities?.portMappings) runtimeConfig.portMappings = request.portMappings;
     if (Object.keys(runtimeConfig).length) config.runtimeConfig = runtimeConfig;
     const args = ['IgnoreUnknown=1', 'K8S_POD_NAMESPACE=default', `K8S_POD_NAME=${pod}`, `K8S_POD_INFRA_CONTAINER_ID=${pod}-infra`, `K8S_POD_UID=${pod}-uid`];
     if (request.ips?.length) args.push(`IP=${request.ips.join(',')}`);
@@ -177,6 +210,11 @@ export class Lab {
     if (r.status !== 0) return undefined;
     const [link] = JSON.parse(r.stdout);
     return link.addr_info.filter((a: any) => a.scope !== 'link').map((a: any) => `${a.local}/${a.prefixlen}`).sort();
+  }
+
+  /** Runs a command in a namespace and returns its output (throws when it fails). */
+  public inNetns(netns: string, ...command: string[]): string {
+    return execFileSync('ip', ['netns', 'exec', netns, ...command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** The MAC of an interface. */

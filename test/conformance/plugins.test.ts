@@ -9,13 +9,15 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { bridgeVlanFiltering, commandExists, kernelSupports, Lab, pluginsDir, Request } from './_lab';
-import { BridgeNetwork, BridgeNetworkProps, CniDns, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, MultusRules, NetworkCapabilities } from '../../src';
+import { BridgeNetwork, BridgeNetworkProps, Chain, CniDns, HostDeviceNetwork, Ipam, IpvlanMode, IpvlanNetwork, MacvlanMode, MacvlanNetwork, MultusRules, NetworkCapabilities, VlanNetwork } from '../../src';
 import { synthErrors } from '../_util';
 
 jest.setTimeout(600_000);
 
 /** Whether this kernel can make ipvlan links (some build it out; then ipvlan cannot be proven here). */
 const IPVLAN = kernelSupports('ipvlan');
+/** Whether this kernel makes 802.1Q links (the vlan plugin's). */
+const VLAN = kernelSupports('vlan', 'id', '5');
 /** Whether this kernel's bridges filter VLANs, which the bridge plugin's vlan and vlanTrunk turn on. */
 const BRIDGE_VLANS = bridgeVlanFiltering();
 
@@ -433,6 +435,7 @@ describe('property: every config the library accepts, the plugin accepts', () =>
   test('at least 1,000 generated configs', () => {
     let accepted = 0;
     let refused = 0;
+    let chained = 0;
     const byPlugin: { [plugin: string]: number } = {};
     const octet = fc.integer({ min: 0, max: 255 });
     const ipv4Ipam = fc.record({ a: octet, b: octet, prefix: fc.integer({ min: 16, max: 29 }), x: fc.nat(), y: fc.nat(), kind: fc.constantFrom('fixed', 'range', 'full') })
@@ -452,7 +455,11 @@ describe('property: every config the library accepts, the plugin accepts', () =>
         ? () => Ipam.fixedAddress(`fd00:${w.toString(16)}::${h.toString(16)}/64`)
         : () => Ipam.hostLocal({ ranges: [{ subnet: `fd00:${w.toString(16)}::/64`, rangeStart: `fd00:${w.toString(16)}::${h.toString(16)}` }] }));
     const network = fc.record({
-      plugin: fc.constantFrom('macvlan', 'bridge', ...(IPVLAN ? ['ipvlan'] : [])),
+      plugin: fc.constantFrom('macvlan', 'bridge', 'host-device', ...(IPVLAN ? ['ipvlan'] : []), ...(VLAN ? ['vlan'] : [])),
+      vlanId: fc.integer({ min: 1, max: 4094 }),
+      byMac: fc.boolean(),
+      chain: fc.subarray(['tuning', 'portmap', 'sbr']),
+      tuneMtu: fc.option(fc.integer({ min: 1280, max: 1500 }), { nil: undefined }),
       hairpinMode: fc.boolean(),
       vlan: BRIDGE_VLANS ? fc.option(fc.integer({ min: 1, max: 4094 }), { nil: undefined }) : fc.constant(undefined),
       macvlanMode: fc.constantFrom(MacvlanMode.BRIDGE, MacvlanMode.PRIVATE, MacvlanMode.VEPA, MacvlanMode.PASSTHRU),
@@ -462,17 +469,29 @@ describe('property: every config the library accepts, the plugin accepts', () =>
     });
     // One pod namespace for the whole run: namespace creation and removal dominate otherwise.
     const pod = lab.newPod();
+    // A spare NIC on the node for host-device networks, moved into the pod and back by every run.
+    const spareMac = '02:00:00:00:fe:01';
+    lab.ip('link', 'add', 'spare0', 'netns', lab.node, 'address', spareMac, 'type', 'veth', 'peer', 'name', 'spare0lan', 'netns', lab.lan);
+    const chainOf = (names: string[], tuneMtu?: number) => names.map((c) => c === 'tuning'
+      ? Chain.tuning({ sysctls: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, mtu: tuneMtu })
+      : c === 'portmap' ? Chain.portMap() : Chain.sbr());
     fc.assert(fc.property(network, (n) => {
       let config: any;
       try {
         const ipam = n.ipam();
         // Bridge networks share one bridge, without isGateway: the plugin gives a bridge one IPv4
         // gateway address and refuses a network with another (ensureAddr).
+        const chain = chainOf(n.chain, n.tuneMtu);
+        const id = `gen${accepted}`;
         config = n.plugin === 'macvlan'
-          ? new MacvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.macvlanMode, ipam, mtu: n.mtu }).config
+          ? new MacvlanNetwork(Testing.chart(), id, { master: 'eth0', mode: n.macvlanMode, ipam, mtu: n.mtu, chain }).config
           : n.plugin === 'bridge'
-            ? new BridgeNetwork(Testing.chart(), `gen${accepted}`, { bridge: 'prop0', hairpinMode: n.hairpinMode, vlan: n.vlan, ipam, mtu: n.mtu }).config
-            : new IpvlanNetwork(Testing.chart(), `gen${accepted}`, { master: 'eth0', mode: n.ipvlanMode, ipam, mtu: n.mtu }).config;
+            ? new BridgeNetwork(Testing.chart(), id, { bridge: 'prop0', hairpinMode: n.hairpinMode, vlan: n.vlan, ipam, mtu: n.mtu, chain }).config
+            : n.plugin === 'host-device'
+              ? new HostDeviceNetwork(Testing.chart(), id, { ...(n.byMac ? { hardwareAddress: spareMac } : { device: 'spare0' }), ipam, chain }).config
+              : n.plugin === 'vlan'
+                ? new VlanNetwork(Testing.chart(), id, { master: 'eth0', vlanId: n.vlanId, ipam, mtu: n.mtu, chain }).config
+                : new IpvlanNetwork(Testing.chart(), id, { master: 'eth0', mode: n.ipvlanMode, ipam, mtu: n.mtu, chain }).config;
       } catch {
         refused++;
         return true;
@@ -481,16 +500,20 @@ describe('property: every config the library accepts, the plugin accepts', () =>
       const added = lab.addresses(pod);
       const del = lab.run('DEL', config, pod);
       accepted++;
-      byPlugin[config.type] = (byPlugin[config.type] ?? 0) + 1;
+      const main = config.plugins?.[0] ?? config;
+      byPlugin[main.type] = (byPlugin[main.type] ?? 0) + 1;
+      if (config.plugins) chained++;
       if (add.code !== 0 || del.code !== 0) throw new Error(`plugin refused ${JSON.stringify(config)}: ${add.stdout}${del.stdout}`);
-      const want = (config.ipam?.addresses ?? []).map((a: any) => a.address);
+      const want = (main.ipam?.addresses ?? []).map((a: any) => a.address);
       // DEL removes the interface and releases the lease; static gets exactly its addresses.
       return lab.addresses(pod) === undefined && lab.leases(config.name).length === 0 &&
-        (config.ipam?.type !== 'static' || JSON.stringify(added) === JSON.stringify(want.sort()));
+        (main.ipam?.type !== 'static' || JSON.stringify(added) === JSON.stringify(want.sort())) &&
+        // host-device gives the NIC back to the node under its own name.
+        (main.type !== 'host-device' || lab.ip('-n', lab.node, 'link', 'show', 'dev', 'spare0').includes(spareMac));
     }), { numRuns: 1300, seed: Number(process.env.CONFORMANCE_SEED ?? Date.now() % 2 ** 31) });
     lab.deletePod(pod);
-    process.stdout.write(`conformance property: ${accepted} configs accepted by the library and by the plugins (${JSON.stringify(byPlugin)}), ${refused} refused by the library` +
-      `${IPVLAN ? '' : ' (no ipvlan: this kernel has none)'}${BRIDGE_VLANS ? '' : ' (bridge without vlan: this kernel\'s bridges cannot filter VLANs)'}\n`);
+    process.stdout.write(`conformance property: ${accepted} configs accepted by the library and by the plugins (${JSON.stringify(byPlugin)}; ${chained} with a chain), ${refused} refused by the library` +
+      `${IPVLAN ? '' : ' (no ipvlan: this kernel has none)'}${VLAN ? '' : ' (no vlan: this kernel has no 8021q)'}${BRIDGE_VLANS ? '' : ' (bridge without vlan: this kernel\'s bridges cannot filter VLANs)'}\n`);
     expect(accepted).toBeGreaterThanOrEqual(1000);
   });
 });

@@ -1,7 +1,7 @@
 // Each rule of src/rules/attachments.ts, shown firing on the mistake it exists for.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Ipam, MacvlanNetwork, MultusThick } from '../../src';
+import { Chain, Ipam, MacvlanNetwork, MultusThick } from '../../src';
 import { json, synthErrors } from '../_util';
 import { ids } from './_util';
 
@@ -106,6 +106,41 @@ test.each([
     spec: { ...spec, template: { metadata: { annotations: { 'k8s.v1.cni.cncf.io/networks': 'lan' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36.1' }] } } },
   }).map((f: any) => f.message);
   expect(found).toEqual(fires ? [expect.stringContaining('Job once runs a replacement pod that may start while the old one terminates')] : []);
+});
+
+test('attachment: a chained tuning plugin\'s MAC on a workload of two pods (every pod would carry it); attachTo refuses it, the rule reports it written by hand, one pod passes', () => {
+  const chart = Testing.chart();
+  new MultusThick(chart, 'Multus');
+  const range = Ipam.hostLocal({ ranges: [{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.220' }] });
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: range, chain: [Chain.tuning({ mac: '02:00:00:00:00:07' })] });
+  const web = new kplus.Deployment(chart, 'Web', { replicas: 2, containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+  expect(() => lan.attachTo(web)).toThrow(/the MAC the network's chained tuning plugin sets gives every pod the same MAC, but Web runs 2 pods; .* or leave mac out of Chain.tuning/);
+  const one = new kplus.Pod(chart, 'One', { containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+  expect(() => lan.attachTo(one)).not.toThrow();
+  // Written by hand on the two-pod Deployment: the rule gives the same answer.
+  ApiObject.of(web).addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { 'k8s.v1.cni.cncf.io/networks': JSON.stringify([{ name: 'lan', namespace: 'default', interface: 'net1' }]) }));
+  const errors = synthErrors(chart);
+  expect(ids(errors)).toEqual(['attachment']);
+  expect(errors[0]).toContain('the MAC the network\'s chained tuning plugin sets gives every pod the same MAC');
+});
+
+test('attachment: portMappings written by hand for a network whose plugins take none, and in upper case; a portmap chain with tcp passes', () => {
+  const pod = (entry: any) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'default', annotations: { 'k8s.v1.cni.cncf.io/networks': JSON.stringify([entry]) } },
+    spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
+  });
+  const none = attachmentFindings(pod({ name: 'lan', portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }));
+  expect(none.map((f) => f.message)).toEqual([expect.stringContaining('no plugin of the network declares the portMappings capability')]);
+  const chart = Testing.chart();
+  const lan = new MacvlanNetwork(chart, 'Lan', { master: 'eth0', ipam: Ipam.fixedAddress('192.168.1.200/24'), chain: [Chain.portMap()] });
+  const web = new kplus.Pod(chart, 'Web', { containers: [{ image: 'busybox:1.36.1', command: ['sleep', 'infinity'] }] });
+  lan.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }] });
+  expect(synthErrors(chart)).toEqual([]);
+  ApiObject.of(web).addJsonPatch(JsonPatch.replace('/metadata/annotations/k8s.v1.cni.cncf.io~1networks',
+    JSON.stringify([{ name: 'lan', namespace: 'default', interface: 'net1', portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'TCP' }] }])));
+  expect(synthErrors(chart)[0]).toContain('portMappings[0].protocol must be tcp, udp or sctp (lower case');
 });
 
 test('attachment: attachTo gives a Job the same answer as the rule on its defaults', () => {

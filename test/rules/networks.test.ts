@@ -1,6 +1,6 @@
 // Each rule of src/rules/networks.ts, shown firing on the mistake it exists for.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { BridgeNetwork, Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad } from '../../src';
+import { BridgeNetwork, Chain, HostDeviceNetwork, Ipam, IpvlanNetwork, K3sCniPaths, MacvlanNetwork, MultusThick, nad, VlanNetwork } from '../../src';
 import { json, lanIpam, ruleIds, synthErrors, tempFile, thickChart } from '../_util';
 import { ds, ids, withMistake } from './_util';
 
@@ -49,6 +49,42 @@ test('nad-config: a master that cannot name a NIC and an MTU the kernel refuses,
   // In a conflist, the plugin entry is named.
   lan.addJsonPatch(JsonPatch.replace('/spec/config', JSON.stringify({ cniVersion: '1.0.0', name: 'lan', plugins: [{ type: 'macvlan', master: 'eth0', mtu: 30 }, { type: 'tuning' }] })));
   expect(synthErrors(chart).filter((e) => e.includes('nad-config'))[0]).toContain('spec.config.plugins[0].mtu');
+});
+
+test('plugin-config: what the vlan, host-device, tuning and sbr plugins refuse in their own config check, patched or written by hand (the real plugins fail on each: test/conformance)', () => {
+  const { chart } = thickChart();
+  const add = (name: string, config: any) => new nad.NetworkAttachmentDefinition(chart, name, { metadata: { name }, spec: { config: JSON.stringify({ cniVersion: '1.0.0', name, ...config }) } });
+  const ipam = { type: 'static', addresses: [{ address: '192.168.1.200/24' }] };
+  add('vlan', { type: 'vlan', master: 'eth0', vlanId: 4095, ipam });
+  add('novlanmaster', { type: 'vlan', vlanId: 10, ipam });
+  add('nodevice', { type: 'host-device', ipam });
+  add('badpath', { type: 'host-device', kernelpath: '/sys/class/net/eth1' });
+  add('tuned', { plugins: [{ type: 'macvlan', master: 'eth0', ipam }, { type: 'tuning', sysctl: { 'kernel.domainname': 'x' }, mac: '01:00:5e:00:00:01' }] });
+  add('sbrnoaddr', { plugins: [{ type: 'macvlan', master: 'eth0' }, { type: 'sbr' }] });
+  add('alone', { type: 'tuning', mtu: 1400 });
+  const errors = synthErrors(chart).filter((e) => e.includes('plugin-config'));
+  const fields = errors.map((e) => /NetworkAttachmentDefinition (\S+) (\S+):/.exec(e)!.slice(1, 3).join(' ')).sort();
+  expect(fields).toEqual([
+    'alone spec.config.type',
+    'badpath spec.config.kernelpath',
+    'nodevice spec.config',
+    'novlanmaster spec.config.master',
+    'sbrnoaddr spec.config.plugins[1].type',
+    'tuned spec.config.plugins[1].mac',
+    'tuned spec.config.plugins[1].sysctl["kernel.domainname"]',
+    'vlan spec.config.vlanId',
+  ]);
+  expect(errors.find((e) => e.includes('NetworkAttachmentDefinition vlan '))).toContain('vlanId must be a VLAN id from 1 to 4094, got 4095');
+  expect(errors.find((e) => e.includes('NetworkAttachmentDefinition alone '))).toContain('tuning only changes what an earlier plugin of a conflist made');
+});
+
+test('plugin-config: silent on what the library writes for every new type', () => {
+  const { chart } = thickChart();
+  new VlanNetwork(chart, 'V', { master: 'eth0', vlanId: 10, ipam: lanIpam() });
+  new HostDeviceNetwork(chart, 'H', { kernelPath: '/sys/devices/pci0000:00/0000:00:1f.6', ipam: lanIpam() });
+  new HostDeviceNetwork(chart, 'H2', { hardwareAddress: '02:00:00:00:00:09' });
+  new MacvlanNetwork(chart, 'M', { master: 'eth1', ipam: lanIpam(), chain: [Chain.tuning({ sysctls: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, mac: '02:00:00:00:00:01' }), Chain.portMap(), Chain.sbr()] });
+  expect(synthErrors(chart).filter((e) => e.includes('plugin-config'))).toEqual([]);
 });
 
 test('plugin-available: macvlan on k3s with nothing that installs it', () => {
@@ -190,6 +226,24 @@ test('bridge-gateway: two networks giving one bridge different gateways; one gat
   };
   const a = { ...forced, metadata: { name: 'a' }, spec: { config: JSON.stringify({ ...JSON.parse(forced.spec.config), name: 'a', forceAddress: false, ipam: { type: 'host-local', ranges: [[{ subnet: '192.168.1.0/24' }]] } }) } };
   expect(json(['-'], [a, forced].map((o) => JSON.stringify(o)).join('\n---\n')).report.findings.filter((f: any) => f.ruleId === 'bridge-gateway')).toEqual([]);
+});
+
+test('bridge-gateway and plugin-config on conflists from the lint command: a chained bridge network is judged by its first plugin', () => {
+  const nadOf = (name: string, plugins: any[]) => ({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name },
+    spec: { config: JSON.stringify({ cniVersion: '1.0.0', name, plugins }) },
+  });
+  const bridge = (third: number) => ({ type: 'bridge', bridge: 'br0', isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `192.168.${third}.0/24` }]] } });
+  const input = [
+    nadOf('a', [bridge(1), { type: 'tuning', sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' } }]),
+    nadOf('b', [bridge(2), { type: 'sbr' }]),
+    nadOf('c', [{ type: 'portmap', capabilities: { portMappings: true } }, bridge(3)]),
+  ];
+  const { report } = json(['--node-plugins', 'tuning,sbr', '-'], input.map((o) => JSON.stringify(o)).join('\n---\n'));
+  const found = report.findings.filter((f: any) => ['bridge-gateway', 'plugin-config'].includes(f.ruleId)).map((f: any) => `${f.ruleId} ${f.name} ${f.field}`).sort();
+  expect(found).toEqual(['bridge-gateway b spec.config.plugins[0].isGateway', 'plugin-config c spec.config.plugins[0].type']);
 });
 
 test('nad-ipam: an invalid CIDR is reported with the form to write', () => {
