@@ -131,6 +131,18 @@ export class Lab {
     return { ok: r.status === 0, output };
   }
 
+  /** An ADD that must fail, in a pod namespace of its own that is removed after: what the plugin printed. */
+  public addFailing(config: any): PluginRun {
+    const pod = this.newPod();
+    try {
+      const add = this.run('ADD', config, pod);
+      expect(add.code).not.toBe(0);
+      return add;
+    } finally {
+      this.deletePod(pod);
+    }
+  }
+
   /** Removes a pod namespace. */
   public deletePod(pod: string): void {
     spawnSync('ip', ['netns', 'del', pod]);

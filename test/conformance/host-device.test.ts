@@ -79,16 +79,7 @@ test('without IPAM, and with a tuning chain: the NIC moves in with the chain\'s 
 });
 
 describe('what the plugin refuses, the library refuses', () => {
-  const addFails = (config: any) => {
-    const pod = lab.newPod();
-    try {
-      const r = lab.run('ADD', config, pod);
-      expect(r.code).not.toBe(0);
-      return r.stdout;
-    } finally {
-      lab.deletePod(pod);
-    }
-  };
+  const addFails = (config: any) => lab.addFailing(config).stdout;
   const raw = (keys: any) => ({ cniVersion: '1.0.0', name: `raw${++n}`, type: 'host-device', ...keys });
 
   test('no device named', () => {

@@ -57,16 +57,7 @@ test(`the lab's kernel ${VLAN ? 'can' : 'cannot'} create vlan links, and the plu
 });
 
 describe('what the plugin refuses before it touches the kernel, the library refuses', () => {
-  const addFails = (config: any) => {
-    const pod = lab.newPod();
-    try {
-      const r = lab.run('ADD', config, pod);
-      expect(r.code).not.toBe(0);
-      return r.stdout;
-    } finally {
-      lab.deletePod(pod);
-    }
-  };
+  const addFails = (config: any) => lab.addFailing(config).stdout;
   const raw = (keys: any) => ({ cniVersion: '1.0.0', name: `raw${++n}`, type: 'vlan', ipam: { type: 'static', addresses: [{ address: '192.168.100.20/24' }] }, ...keys });
 
   test('no master', () => {
