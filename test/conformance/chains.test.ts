@@ -187,7 +187,8 @@ describe('portmap', () => {
     const chart = Testing.chart();
     const web = new kplus.Pod(chart, 'web', { containers: [{ image: 'nginx:1.27' }] });
     net.attachTo(web, { portMappings: [{ hostPort: 8080, containerPort: 80 }] });
-    const request = { portMappings: JSON.parse(web.metadata.annotations['k8s.v1.cni.cncf.io/networks'])[0].portMappings };
+    const written = Testing.synth(chart).find((o) => o.kind === 'Pod').metadata.annotations['k8s.v1.cni.cncf.io/networks'];
+    const request = { portMappings: JSON.parse(written)[0].portMappings };
     expect(request.portMappings).toEqual([{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
     const pod = lab.newPod();
     const server = spawn('ip', ['netns', 'exec', pod, 'python3', '-m', 'http.server', '80', '--bind', '0.0.0.0'], { stdio: 'ignore', cwd: os.tmpdir() });
