@@ -56,6 +56,16 @@ export function parsedConfig(nad: Obj): any {
   return typeof value === 'object' && value !== null ? value : undefined;
 }
 
+/**
+ * The plugin entries of a NAD's config, each with the field it is found at: a conflist's
+ * `spec.config.plugins[i]`, or the config itself at `spec.config`.
+ */
+export function pluginEntries(config: any): { plugin: any; field: string; index: number }[] {
+  return Array.isArray(config?.plugins)
+    ? config.plugins.map((plugin: any, index: number) => ({ plugin, field: `spec.config.plugins[${index}]`, index }))
+    : [{ plugin: config, field: 'spec.config', index: 0 }];
+}
+
 export function nadKey(nad: Obj): string {
   return `${nad.namespace ?? 'default'}/${nad.name}`;
 }

@@ -8,7 +8,7 @@ import { mainPlugin, pluginTypes, segmentOf } from '../cni/plugins';
 import { cniVersionProblem } from '../cni/versions';
 import { Ipam } from '../ipam';
 import { defineRule } from './_define';
-import { nadKey, parsedConfig, readConfig } from './_helpers';
+import { nadKey, parsedConfig, readConfig, pluginEntries } from './_helpers';
 import { Obj, truncate } from './_model';
 import { Finding, Severity } from './finding';
 import * as facts from '../cni/facts';
@@ -62,10 +62,7 @@ export const nadConfig = defineRule({
     if (versionProblem) return bad(config.cniVersion, versionProblem);
     if (pluginTypes(config).length === 0) return bad(text.slice(0, 80), 'spec.config names no plugin type');
     // The link a plugin makes: a master that can be a NIC, an MTU the kernel takes.
-    const plugins: { p: any; field: string }[] = Array.isArray(config.plugins)
-      ? config.plugins.map((p: any, i: number) => ({ p, field: `spec.config.plugins[${i}]` }))
-      : [{ p: config, field: 'spec.config' }];
-    return plugins.flatMap(({ p, field }) => {
+    return pluginEntries(config).flatMap(({ plugin: p, field }) => {
       const out = [];
       if (p?.master !== undefined && (typeof p.master !== 'string' || !isInterfaceName(p.master))) {
         out.push(report(nad, {
@@ -265,10 +262,7 @@ export const nadIpam = defineRule({
   // Ipam.fromConfig is the code that builds the library's own IPAM, naming the manifest's keys.
   check: (m, report) => m.nads.flatMap((nad) => {
     const config = parsedConfig(nad);
-    const plugins: [string, any][] = Array.isArray(config?.plugins)
-      ? config.plugins.map((p: any, i: number) => [`spec.config.plugins[${i}].ipam`, p])
-      : [['spec.config.ipam', config]];
-    return plugins.flatMap(([field, p]) => {
+    return pluginEntries(config).map(({ plugin, field }): [string, any] => [`${field}.ipam`, plugin]).flatMap(([field, p]) => {
       try {
         const problem = mtuProblem(p?.mtu, Ipam.fromConfig(p?.ipam).subnets);
         return problem ? [report(nad, {
@@ -356,11 +350,10 @@ export const pluginConfig = defineRule({
   check: (m, report) => m.nads.flatMap((nad) => {
     const config = parsedConfig(nad);
     if (!config) return [];
-    const list = Array.isArray(config.plugins);
-    const plugins: any[] = list ? config.plugins : [config];
+    const entries = pluginEntries(config);
+    const plugins: any[] = entries.map((e) => e.plugin);
     const out: Finding[] = [];
-    plugins.forEach((p, i) => {
-      const at = list ? `spec.config.plugins[${i}]` : 'spec.config';
+    entries.forEach(({ plugin: p, field: at, index: i }) => {
       const bad = (key: string, found: unknown, expected: string, message: string, fix: string) => out.push(report(nad, {
         field: key ? `${at}.${key}` : at, found: asText(found), expected, message, fix,
       }));
