@@ -93,14 +93,15 @@ export const attachment = defineRule({
         const config = nad && parsedConfig(nad);
         if (!config) return;
         const netFacts = networkFacts(config);
+        const pods = manifestPods(o);
         const problem = attachmentProblem({
           ips: Array.isArray(e.ips) ? e.ips.map(asText) : undefined,
           mac: typeof e.mac === 'string' ? e.mac : undefined,
           defaultRoute: Array.isArray(e['default-route']) ? e['default-route'].map(asText) : undefined,
           portMappings: e.portMappings === undefined ? undefined : asArray(e.portMappings),
         },
-        netFacts, manifestPods(o), `${o.kind} ${o.name}`,
-        o.kind === 'Deployment' && typeof manifestPods(o) === 'number' ? rolloutSurge(o.manifest.spec?.strategy, manifestPods(o) as number) : 0);
+        netFacts, pods, `${o.kind} ${o.name}`,
+        o.kind === 'Deployment' && typeof pods === 'number' ? rolloutSurge(o.manifest.spec?.strategy, pods) : 0);
         if (problem) bad(JSON.stringify(e), `entry ${i} (network ${nad.namespace ?? 'default'}/${nad.name}): ${problem}`, 'request only what the network declares, or change the workload or the network as the message says');
         // One address, one pod in the whole app: a fixed address or a requested IP held by two
         // workloads is on the LAN twice (static IPAM keeps no leases to refuse it).
